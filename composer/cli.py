@@ -1,0 +1,64 @@
+"""The `composer` command line (DESIGN §6). Bad input prints one line to stderr and exits 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from composer.errors import InputError
+
+
+def _prepare(args: argparse.Namespace) -> None:
+    from composer.prepare import prepare_dataset
+
+    report = prepare_dataset(out=args.out)
+    print(report.summary())
+
+
+def _evaluate(args: argparse.Namespace) -> None:
+    from composer.evaluate import run_evaluation
+
+    run_evaluation(model=args.model, chorales_file=args.chorales, as_json=args.json)
+
+
+def _inspect(args: argparse.Namespace) -> None:
+    from composer.melody import describe_melody_file
+
+    print(describe_melody_file(args.melody))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="composer", description="Bach-like harmonies, embellishments and tracks from a melody."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    prepare = sub.add_parser("prepare", help="build the chorale dataset from the music21 corpus")
+    prepare.add_argument("--out", default=None, help="where to write the .npz (default: shipped)")
+    prepare.set_defaults(func=_prepare)
+
+    inspect = sub.add_parser("inspect", help="show the melody composer would take from a MIDI file")
+    inspect.add_argument("melody", help="a MIDI file")
+    inspect.set_defaults(func=_inspect)
+
+    evaluate = sub.add_parser("evaluate", help="music metrics of a model against Bach's own")
+    evaluate.add_argument("--model", default="bach", help="bach (the reference) or a model name")
+    evaluate.add_argument("--chorales", default=None, help="file with one corpus name per line")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.set_defaults(func=_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except InputError as exc:
+        print(f"composer: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""A four-voice score on the 16th-note grid: the representation every part of composer shares.
+
+`pitches[v, t]` is the MIDI pitch voice v sounds at step t, or REST; `onsets[v, t]` is True where a
+note starts at t, so a held note (one onset, several steps) differs from a repeated one. Voice 0 is
+the soprano (or the melody), then alto, tenor, bass. A melody alone is a Score with one voice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from composer.constants import REST, STEPS_PER_BEAT
+
+
+@dataclass
+class Score:
+    pitches: np.ndarray  # int16 (voices, steps), REST where silent
+    onsets: np.ndarray  # bool (voices, steps), True where a note starts
+    meter: tuple[int, int] = (4, 4)  # numerator, denominator
+    tonic: int = 0  # pitch class of the key's tonic, 0 = C
+    mode: str = "major"  # "major" or "minor"
+    pickup_steps: int = 0  # steps before the first bar line (anacrusis)
+    tempo_bpm: float = 90.0  # quarter notes per minute
+    name: str = ""
+    fermatas: np.ndarray | None = field(default=None)  # bool (steps,), True where a fermata ends
+
+    def __post_init__(self) -> None:
+        self.pitches = np.asarray(self.pitches, dtype=np.int16)
+        self.onsets = np.asarray(self.onsets, dtype=bool)
+        if self.pitches.ndim != 2 or self.pitches.shape != self.onsets.shape:
+            raise ValueError("pitches and onsets must both be (voices, steps)")
+        # A sounding step after a rest, or at the start, is always an onset.
+        starts = self.pitches != REST
+        starts[:, 1:] &= (self.pitches[:, 1:] != self.pitches[:, :-1]) | self.onsets[:, 1:]
+        self.onsets = (self.onsets & (self.pitches != REST)) | starts
+
+    @property
+    def n_voices(self) -> int:
+        return int(self.pitches.shape[0])
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.pitches.shape[1])
+
+    @property
+    def steps_per_bar(self) -> int:
+        num, den = self.meter
+        return num * STEPS_PER_BEAT * 4 // den
+
+    def bar_starts(self) -> list[int]:
+        """Steps at which a bar begins; a pickup is counted as a bar of its own."""
+        first = self.pickup_steps % self.steps_per_bar
+        starts = list(range(first, self.n_steps, self.steps_per_bar))
+        if first > 0:
+            starts.insert(0, 0)
+        return starts
+
+    def notes(self, voice: int) -> list[tuple[int, int, int]]:
+        """The notes of one voice as (start step, end step exclusive, pitch)."""
+        row, ons = self.pitches[voice], self.onsets[voice]
+        out: list[tuple[int, int, int]] = []
+        start = None
+        for t in range(self.n_steps + 1):
+            boundary = t == self.n_steps or row[t] == REST or ons[t]
+            if start is not None and boundary:
+                out.append((start, t, int(row[start])))
+                start = None
+            if t < self.n_steps and row[t] != REST and ons[t]:
+                start = t
+        return out
+
+    def seconds(self) -> float:
+        return self.n_steps / STEPS_PER_BEAT * 60.0 / self.tempo_bpm
+
+    def with_pitches(self, pitches: np.ndarray, onsets: np.ndarray) -> Score:
+        """A copy with other voices and the same key, meter, pickup and tempo."""
+        return Score(
+            pitches=pitches,
+            onsets=onsets,
+            meter=self.meter,
+            tonic=self.tonic,
+            mode=self.mode,
+            pickup_steps=self.pickup_steps,
+            tempo_bpm=self.tempo_bpm,
+            name=self.name,
+            fermatas=self.fermatas,
+        )
