@@ -1,0 +1,34 @@
+# The two commands: `make demo` and `make test`. Both install whatever is missing first.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PYTEST := .venv/bin/pytest
+RUFF := .venv/bin/ruff
+
+.PHONY: setup demo test lint unit integration services-up services-down bench clean
+
+setup:
+	@scripts/bootstrap.sh
+
+demo: setup
+	@scripts/demo.sh
+
+lint: setup
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+unit: setup
+	DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m "not integration" -q
+
+# Integration tests run against a real PostgreSQL and Redis started on loopback, with a real worker.
+integration: setup
+	@eval "$$(scripts/services.sh start)" && trap 'scripts/services.sh stop' EXIT && \
+	  ARENA_REQUIRE_SERVICES=1 DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m integration -q
+
+test: lint unit integration
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	scripts/services.sh stop
+	rm -rf var staticfiles .pytest_cache .ruff_cache

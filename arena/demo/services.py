@@ -1,0 +1,112 @@
+"""The demo's people, events and teams (DESIGN §6), created idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from arena.accounts.models import Role, User
+from arena.accounts.services import user_create
+from arena.events.models import Event, Phase, Team
+from arena.events.services import event_create, team_create, team_join
+
+SPACE_BRIEF = (
+    "A test track of about a minute for a film on space exploration: harmonically elegant, "
+    "Bach-like chords, fresh embellishments. Start from one melody."
+)
+FINISHED_BRIEF = "Our first workshop: harmonize a Christmas carol in the style of the chorales."
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    role: str
+    display_name: str
+
+
+PEOPLE = [
+    DemoPerson("organiser", Role.ORGANISER, "Olga Organiser"),
+    DemoPerson("judge1", Role.JUDGE, "Judge Anna"),
+    DemoPerson("judge2", Role.JUDGE, "Judge Bernd"),
+    DemoPerson("judge3", Role.JUDGE, "Judge Chiara"),
+    DemoPerson("alice", Role.PARTICIPANT, "Alice"),
+    DemoPerson("bob", Role.PARTICIPANT, "Bob"),
+    DemoPerson("carol", Role.PARTICIPANT, "Carol"),
+    DemoPerson("dave", Role.PARTICIPANT, "Dave"),
+]
+TEAMS = {"Fugue State": ["alice", "bob"], "Well-Tempered Rockets": ["carol", "dave"]}
+
+
+def _person(person: DemoPerson, password: str) -> User:
+    existing = User.objects.filter(username=person.username).first()
+    if existing:
+        return existing
+    user = user_create(
+        username=person.username,
+        email=f"{person.username}@demo.arena.local",
+        password=password,
+        role=person.role,
+        display_name=person.display_name,
+    )
+    if person.role == Role.ORGANISER:
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+def _event(
+    *, slug: str, name: str, brief: str, phase: str, start_days: int, organiser: User
+) -> Event:
+    existing = Event.objects.filter(slug=slug).first()
+    if existing:
+        return existing
+    start = timezone.now() + timedelta(days=start_days)
+    return event_create(
+        name=name,
+        slug=slug,
+        brief=brief,
+        phase=phase,
+        organiser=organiser,
+        registration_opens=start,
+        composing_opens=start + timedelta(days=7),
+        judging_opens=start + timedelta(days=21),
+        results_at=start + timedelta(days=28),
+    )
+
+
+def _teams(event: Event, users: dict[str, User]) -> None:
+    for name, members in TEAMS.items():
+        if Team.objects.filter(event=event, name=name).exists():
+            continue
+        team = team_create(event=event, name=name, founder=users[members[0]])
+        for username in members[1:]:
+            team_join(team=team, user=users[username])
+
+
+@transaction.atomic
+def demo_seed(*, password: str) -> dict[str, Event]:
+    """Make (or keep) the demo people, the live event `space-odyssey` and the finished one."""
+    users = {p.username: _person(p, password) for p in PEOPLE}
+    live = _event(
+        slug="space-odyssey",
+        name="Space Odyssey Workshop",
+        brief=SPACE_BRIEF,
+        phase=Phase.COMPOSING,
+        start_days=-10,
+        organiser=users["organiser"],
+    )
+    finished = _event(
+        slug="bach-to-the-future",
+        name="Bach to the Future",
+        brief=FINISHED_BRIEF,
+        phase=Phase.RESULTS,
+        start_days=-60,
+        organiser=users["organiser"],
+    )
+    for event in (live, finished):
+        _teams(event, users)
+    return {"live": live, "finished": finished}

@@ -1,0 +1,1 @@
+"""Settings by environment (cookiecutter-django style): base, local (demo), test, production."""

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from arena.pages import views as pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("events/<slug:slug>/", pages.event_detail, name="event-detail"),
+    path("accounts/", include("allauth.urls")),
+    path("api/", include("arena.api.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The demo: migrate, seed, then a Celery worker and the web server on 127.0.0.1:8000.
+# SQLite and the filesystem broker by default, so nothing else must be running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-arena.settings.local}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+
+$PY manage.py migrate --no-input -v0
+$PY manage.py seed_demo
+$PY manage.py collectstatic --no-input -v0
+
+.venv/bin/celery -A tasks worker -Q gpu,default --concurrency "${WORKER_CONCURRENCY:-1}" \
+  --loglevel INFO --logfile var/worker.log &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+
+cat <<MSG
+
+  Arena is running: http://127.0.0.1:$PORT/
+    demo event     http://127.0.0.1:$PORT/events/space-odyssey/
+    admin          http://127.0.0.1:$PORT/admin/   (user: organiser)
+    API schema     http://127.0.0.1:$PORT/api/schema/
+  Log in as alice, bob, carol, dave (participants), judge1..3 or organiser,
+  password: ${DEMO_PASSWORD:-bach-demo-2026}. Sign-up confirmation mails print below.
+  Worker log: var/worker.log. Stop with Ctrl-C.
+
+MSG
+$PY manage.py runserver "127.0.0.1:$PORT" --noreload

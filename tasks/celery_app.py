@@ -1,0 +1,41 @@
+"""Celery configured from the Django settings (CELERY_* names): a `gpu` and a `default` queue."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arena.settings.local")
+
+app = Celery("arena")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _configure() -> None:
+    from django.conf import settings
+
+    app.conf.task_queues = [Queue(settings.CELERY_DEFAULT_QUEUE), Queue(settings.CELERY_GPU_QUEUE)]
+    app.conf.task_default_queue = settings.CELERY_DEFAULT_QUEUE
+    # A job is acknowledged only when it ends, so a worker that dies mid-job leaves it queued.
+    app.conf.task_acks_late = True
+    app.conf.task_reject_on_worker_lost = True
+    app.conf.worker_prefetch_multiplier = 1
+    app.conf.task_ignore_result = True  # outcomes live in arena's Job table
+    app.conf.broker_connection_retry_on_startup = True
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        folder = settings.CELERY_BROKER_DIR
+        for sub in ("queue", "processed", "control"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        }
+
+
+_configure()
+app.autodiscover_tasks(["tasks"], related_name="jobs")

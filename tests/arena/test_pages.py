@@ -1,0 +1,61 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from arena.demo.services import demo_seed
+
+
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    return demo_seed(password=settings.DEMO_PASSWORD)
+
+
+def test_home_page_explains_the_product_and_links_the_demo_event(client, demo):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bach" in html and "GAN" in html
+    assert f'href="/events/{demo["live"].slug}/"' in html
+
+
+def test_home_page_without_events_says_what_to_do(client, db):
+    html = client.get("/").content.decode()
+    assert "No events yet" in html
+
+
+def test_event_page_shows_phase_and_teams(client, demo):
+    html = client.get(reverse("event-detail", args=["space-odyssey"])).content.decode()
+    assert '<li class="now">Composing</li>' in html
+    assert "Fugue State" in html and "Well-Tempered Rockets" in html
+
+
+def test_unknown_event_is_404(client, db):
+    assert client.get("/events/no-such-event/").status_code == 404
+
+
+def test_admin_works_for_the_organiser(client, demo):
+    assert client.login(username="organiser", password=settings.DEMO_PASSWORD)
+    response = client.get("/admin/events/event/")
+    assert response.status_code == 200
+    assert "Space Odyssey Workshop" in response.content.decode()
+
+
+def test_participant_cannot_enter_admin(client, demo):
+    client.login(username="alice", password=settings.DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_signup_sends_a_confirmation_mail(client, db, mailoutbox):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "erin@example.org",
+            "username": "erin",
+            "password1": "a-long-test-password-42",
+            "password2": "a-long-test-password-42",
+        },
+    )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "erin@example.org" in mailoutbox[0].to
+    assert "/accounts/confirm-email/" in mailoutbox[0].body

@@ -1,0 +1,63 @@
+"""A job goes through the real broker to a real worker and back through the real database."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pretty_midi
+import pytest
+
+from arena.jobs.models import Job, JobStatus
+from arena.jobs.services import job_create
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_until_finished(job: Job, seconds: float = 60) -> Job:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return job
+        time.sleep(0.25)
+    raise AssertionError(f"job still {job.status} after {seconds} s")
+
+
+def _scale_midi(path: Path) -> None:
+    midi = pretty_midi.PrettyMIDI(initial_tempo=100)
+    flute = pretty_midi.Instrument(program=73, name="Flute")
+    beat = 60 / 100
+    for i, pitch in enumerate([60, 62, 64, 65, 67, 69, 71, 72]):
+        flute.notes.append(pretty_midi.Note(90, pitch, i * beat, (i + 1) * beat))
+    midi.instruments.append(flute)
+    midi.write(str(path))
+
+
+def test_database_and_broker_are_the_real_servers(settings):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_worker_reads_a_melody_end_to_end(celery_worker, media_root, settings):
+    settings.MEDIA_ROOT = media_root
+    _scale_midi(media_root / "scale.mid")
+    job = job_create(kind="melody_analyse", payload={"midi": "scale.mid"}, queue="gpu")
+    job = _wait_until_finished(job)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.attempts == 1
+    assert job.progress == 1.0
+    assert job.result["notes"] == 8
+    assert job.result["bars"] == 2
+    assert job.result["key"] == "C major"
+
+
+def test_bad_midi_fails_with_a_clear_reason(celery_worker, media_root, settings):
+    settings.MEDIA_ROOT = media_root
+    (media_root / "broken.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
+    job = _wait_until_finished(job_create(kind="melody_analyse", payload={"midi": "broken.mid"}))
+    assert job.status == JobStatus.FAILED
+    assert "MIDI" in job.error
+    assert "Traceback" not in job.error
