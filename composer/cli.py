@@ -28,6 +28,26 @@ def _inspect(args: argparse.Namespace) -> None:
     print(describe_melody_file(args.melody))
 
 
+def _train(args: argparse.Namespace) -> None:
+    from composer.train import main as train_main
+
+    train_main(args.rest)
+
+
+def _harmonize(args: argparse.Namespace) -> None:
+    from composer.evaluate import get_harmonizer
+    from composer.melody import extract_melody
+    from composer.midi_io import write_midi
+
+    harmonizer = get_harmonizer(args.model)
+    melody = extract_melody(args.melody)
+    for warning in melody.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    score = harmonizer(melody.score, seed=args.seed)
+    write_midi(score, args.output)
+    print(f"wrote {args.output}: {score.n_steps // score.steps_per_bar} bars, model {args.model}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="composer", description="Bach-like harmonies, embellishments and tracks from a melody."
@@ -37,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = sub.add_parser("prepare", help="build the chorale dataset from the music21 corpus")
     prepare.add_argument("--out", default=None, help="where to write the .npz (default: shipped)")
     prepare.set_defaults(func=_prepare)
+
+    train = sub.add_parser(
+        "train", help="train a model (see `composer train gan --help`)", add_help=False
+    )
+    train.add_argument("rest", nargs=argparse.REMAINDER)
+    train.set_defaults(func=_train)
+
+    harmonize = sub.add_parser("harmonize", help="add alto, tenor and bass to a melody")
+    harmonize.add_argument("melody", help="a MIDI file with the melody")
+    harmonize.add_argument("-o", "--output", required=True, help="the MIDI file to write")
+    harmonize.add_argument("--model", default="gan", help="gan (more to come)")
+    harmonize.add_argument("--seed", type=int, default=0)
+    harmonize.set_defaults(func=_harmonize)
 
     inspect = sub.add_parser("inspect", help="show the melody composer would take from a MIDI file")
     inspect.add_argument("melody", help="a MIDI file")

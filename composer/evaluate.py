@@ -21,7 +21,8 @@ from composer.errors import InputError
 from composer.metrics import average_metrics, jsonable, piece_metrics
 from composer.score import Score
 
-Harmonizer = Callable[[Score], Score]
+# Called as harmonizer(melody) or harmonizer(melody, seed=N); returns the four-voice Score.
+Harmonizer = Callable[..., Score]
 
 BACH = "bach"
 DEFAULT_SPLIT = "valid"

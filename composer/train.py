@@ -1,0 +1,359 @@
+"""Training the models, nanoGPT style: a plain config dataclass and one readable loop per model.
+
+    python -m composer.train gan --recipe cpu --out runs/gan-cpu
+    python -m composer.train gan --recipe gpu --device cuda --out runs/gan-gpu
+
+Needs only torch, numpy and the committed dataset (tqdm and matplotlib are used when present), so
+it runs unchanged on a GPU machine that has none of the project's other packages. Every
+`eval_every` steps the model harmonizes the valid chorales' melodies; the music metrics go to
+`metrics.csv` and `metrics.png` beside Bach's own values. `--resume` continues from `ckpt.pt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from composer.chorale_batches import Batch, ChoraleBatches, soprano_condition
+from composer.chorales import load_chorales
+from composer.features import REST_CLASS
+from composer.gan import (
+    Critic,
+    GanConfig,
+    Generator,
+    fake_voices,
+    harmonize,
+    noise_like,
+    sampled_voices,
+    save_generator,
+    voices_onehot,
+)
+from composer.metrics import average_metrics, piece_metrics
+from composer.score import Score
+
+# The metrics plotted and logged during training, against Bach's values on the same chorales.
+WATCHED = (
+    "parallel_5ths_8ves_per_bar",
+    "voice_crossings_per_bar",
+    "in_scale_rate",
+    "empty_bar_rate",
+    "pitch_classes_per_bar",
+    "frame_accuracy",
+)
+
+
+@dataclass
+class GanTrainConfig:
+    steps: int = 3000
+    batch_size: int = 32
+    crop_steps: int = 128  # 8 bars of 4/4
+    lr_generator: float = 1e-3
+    lr_critic: float = 1e-3
+    betas: tuple[float, float] = (0.5, 0.9)
+    critic_steps: int = 2  # critic updates per generator update
+    gp_weight: float = 10.0
+    adversarial_weight: float = 0.1
+    reconstruction_weight: float = 1.0
+    augment: bool = True
+    seed: int = 0
+    eval_every: int = 250
+    device: str = "cpu"
+    threads: int = 0  # CPU threads; 0 = torch's default
+
+
+RECIPES: dict[str, GanTrainConfig] = {
+    # About an hour on 2 CPU cores.
+    "cpu": GanTrainConfig(),
+    # Minutes on one H100: a larger batch and more steps.
+    "gpu": GanTrainConfig(steps=8000, batch_size=128, crop_steps=256, device="cuda"),
+    # Seconds: the smoke test of the training path.
+    "tiny": GanTrainConfig(steps=30, batch_size=8, crop_steps=64, eval_every=15),
+}
+
+
+def reference_metrics(chorales: list[Score]) -> dict[str, float]:
+    return average_metrics([piece_metrics(c, reference=c) for c in chorales])
+
+
+def validate(generator: Generator, chorales: list[Score], device: str) -> dict[str, float]:
+    generator.eval()
+    results = []
+    for chorale in chorales:
+        melody = chorale.with_pitches(chorale.pitches[:1], chorale.onsets[:1])
+        results.append(piece_metrics(harmonize(generator, melody, device=device), chorale))
+    generator.train()
+    return average_metrics(results)
+
+
+def _gradient_penalty(
+    critic: Critic, real: torch.Tensor, fake: torch.Tensor, context: torch.Tensor
+) -> torch.Tensor:
+    alpha = torch.rand(real.shape[0], 1, 1, device=real.device)
+    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    score = critic(mixed, context)
+    (grad,) = torch.autograd.grad(score.sum(), mixed, create_graph=True)
+    return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
+
+
+def reconstruction_loss(
+    logits: torch.Tensor, strike_logits: torch.Tensor, batch: Batch, allowed: torch.Tensor
+) -> torch.Tensor:
+    """Cross-entropy towards Bach's A/T/B (and their repeated-note onsets) where Bach's note is
+    one the voice may sing; padding and out-of-range notes are left out."""
+    target = batch.classes[:, 1:]
+    ok = (
+        allowed[torch.arange(3, device=target.device)[None, :, None], target] & batch.valid[:, None]
+    )
+    target = target.masked_fill(~ok, -100)
+    ce = F.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100
+    )
+    held = batch.classes[:, 1:, 1:] == batch.classes[:, 1:, :-1]
+    held &= (batch.classes[:, 1:, 1:] != REST_CLASS) & ok[:, :, 1:]
+    strike_targets = batch.strikes[:, 1:, 1:]
+    bce = F.binary_cross_entropy_with_logits(
+        strike_logits[:, :, 1:], strike_targets, reduction="none"
+    )
+    bce = (bce * held).sum() / held.sum().clamp(min=1)
+    return ce + bce
+
+
+class MetricsLog:
+    """metrics.csv (one row per validation) and metrics.png against Bach's lines."""
+
+    def __init__(self, out: Path, reference: dict[str, float]) -> None:
+        self.path = out / "metrics.csv"
+        self.plot_path = out / "metrics.png"
+        self.reference = reference
+        self.rows: list[dict[str, float]] = []
+        if self.path.exists():
+            with self.path.open() as fh:
+                self.rows = [
+                    {k: int(v) if k == "step" else float(v) for k, v in row.items()}
+                    for row in csv.DictReader(fh)
+                ]
+
+    def add(self, row: dict[str, float]) -> None:
+        self.rows = [r for r in self.rows if r["step"] < row["step"]] + [row]
+        names = list(row)
+        with self.path.open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=names, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(self.rows)
+        self.plot()
+
+    def plot(self) -> None:
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            return
+        fig, axes = plt.subplots(2, 4, figsize=(16, 7))
+        steps = [r["step"] for r in self.rows]
+        panels = [("loss_critic", "loss_reconstruction")] + [(m,) for m in WATCHED]
+        for ax, names in zip(axes.flat, panels, strict=False):
+            for name in names:
+                ax.plot(steps, [r.get(name, math.nan) for r in self.rows], label=name)
+                if name in self.reference:
+                    ax.axhline(self.reference[name], color="k", ls="--", lw=1, label="Bach")
+            ax.set_title(", ".join(names), fontsize=9)
+            ax.set_xlabel("step")
+        axes.flat[-1].axis("off")
+        fig.tight_layout()
+        fig.savefig(self.plot_path, dpi=80)
+        plt.close(fig)
+
+
+def _progress(total: int, start: int):  # type: ignore[no-untyped-def]
+    try:
+        from tqdm import tqdm
+
+        return tqdm(total=total, initial=start, dynamic_ncols=True, mininterval=2.0)
+    except ImportError:
+        return None
+
+
+def train_gan(
+    config: GanTrainConfig,
+    out: str | Path,
+    resume: bool = False,
+    model_config: GanConfig | None = None,
+) -> Path:
+    """Train the GAN; returns the path of the generator weights written to `out/gan.pt`."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    device = config.device
+    train_set = load_chorales("train")
+    valid_set = load_chorales("valid")
+    batches = ChoraleBatches(train_set, config.crop_steps, device=device, seed=config.seed)
+
+    generator = Generator(model_config or GanConfig()).to(device)
+    critic = Critic(generator.config).to(device)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=config.lr_generator, betas=config.betas)
+    opt_d = torch.optim.Adam(critic.parameters(), lr=config.lr_critic, betas=config.betas)
+    # Halve the learning rates twice over the run: early speed, late polish.
+    sched = [
+        torch.optim.lr_scheduler.MultiStepLR(o, [config.steps // 2, 3 * config.steps // 4], 0.3)
+        for o in (opt_g, opt_d)
+    ]
+    step, elapsed = 0, 0.0
+    ckpt_path = out / "ckpt.pt"
+    if resume and ckpt_path.exists():
+        ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
+        generator.load_state_dict(ckpt["generator"])
+        critic.load_state_dict(ckpt["critic"])
+        opt_g.load_state_dict(ckpt["opt_g"])
+        opt_d.load_state_dict(ckpt["opt_d"])
+        for s, state in zip(sched, ckpt["sched"], strict=True):
+            s.load_state_dict(state)
+        step, elapsed = ckpt["step"], ckpt["elapsed"]
+        batches.rng = np.random.default_rng(config.seed + step)
+
+    log = MetricsLog(out, reference_metrics(valid_set))
+    (out / "config.json").write_text(
+        json.dumps({"train": asdict(config), "model": asdict(generator.config)}, indent=2)
+    )
+    bar = _progress(config.steps, step)
+    began = time.monotonic() - elapsed
+    losses = {"loss_critic": 0.0, "loss_generator": 0.0, "loss_reconstruction": 0.0}
+    while step < config.steps:
+        for _ in range(config.critic_steps):
+            batch = batches.sample(config.batch_size, config.augment)
+            cond = soprano_condition(batch)
+            with torch.no_grad():
+                logits, strikes = generator(
+                    cond, noise_like(generator.config, cond.shape[-1], cond.shape[0]).to(device)
+                )
+                onehot, onsets = sampled_voices(logits, strikes)
+            real = voices_onehot(batch.classes, batch.onsets)
+            fake = fake_voices(real[:, : real.shape[1] // 4], onehot, onsets)
+            loss_d = critic(fake, batch.context).mean() - critic(real, batch.context).mean()
+            gp = _gradient_penalty(critic, real, fake, batch.context)
+            opt_d.zero_grad(set_to_none=True)
+            (loss_d + config.gp_weight * gp).backward()
+            opt_d.step()
+
+        batch = batches.sample(config.batch_size, config.augment)
+        cond = soprano_condition(batch)
+        noise = noise_like(generator.config, cond.shape[-1], cond.shape[0]).to(device)
+        logits, strikes = generator(cond, noise)
+        onehot, onsets = sampled_voices(logits, strikes)
+        real = voices_onehot(batch.classes, batch.onsets)
+        fake = fake_voices(real[:, : real.shape[1] // 4], onehot, onsets)
+        loss_adv = -critic(fake, batch.context).mean()
+        loss_rec = reconstruction_loss(logits, strikes, batch, generator.allowed)
+        loss_g = config.adversarial_weight * loss_adv + config.reconstruction_weight * loss_rec
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        for s in sched:
+            s.step()
+        step += 1
+
+        losses = {
+            "loss_critic": loss_d.item(),
+            "loss_generator": loss_adv.item(),
+            "loss_reconstruction": loss_rec.item(),
+        }
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix({k[5:]: f"{v:.3f}" for k, v in losses.items()})
+        if step % config.eval_every == 0 or step == config.steps:
+            metrics = validate(generator, valid_set, device)
+            elapsed = time.monotonic() - began
+            log.add({"step": step, "seconds": round(elapsed, 1), **losses, **metrics})
+            torch.save(
+                {
+                    "generator": generator.state_dict(),
+                    "critic": critic.state_dict(),
+                    "opt_g": opt_g.state_dict(),
+                    "opt_d": opt_d.state_dict(),
+                    "sched": [s.state_dict() for s in sched],
+                    "step": step,
+                    "elapsed": elapsed,
+                },
+                ckpt_path,
+            )
+            summary = ", ".join(f"{k}={metrics[k]:.3f}" for k in WATCHED)
+            message = f"step {step}: {summary}"
+            print(message) if bar is None else bar.write(message)
+    if bar is not None:
+        bar.close()
+
+    final = log.rows[-1] if log.rows else {}
+    meta = {
+        "train_config": asdict(config),
+        "steps": step,
+        "seconds": final.get("seconds"),
+        "device": str(device),
+        "valid_metrics": {k: final.get(k) for k in final},
+        "bach_valid_metrics": log.reference,
+    }
+    weights = out / "gan.pt"
+    save_generator(generator, weights, meta)
+    return weights
+
+
+def _parse_overrides(config: GanTrainConfig, pairs: list[str]) -> GanTrainConfig:
+    """`--set name=value` for any config field, typed by the field's default."""
+    types = {f.name: type(getattr(config, f.name)) for f in fields(config)}
+    changes: dict[str, object] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if name not in types:
+            raise SystemExit(f"unknown setting {name!r}; one of: {', '.join(types)}")
+        kind = types[name]
+        if kind is bool:
+            changes[name] = value.lower() in {"1", "true", "yes"}
+        elif kind is tuple:
+            changes[name] = tuple(float(v) for v in value.split(","))
+        else:
+            changes[name] = kind(value)
+    return replace(config, **changes)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="composer train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("model", choices=["gan"])
+    parser.add_argument("--recipe", choices=sorted(RECIPES), default="cpu")
+    parser.add_argument("--steps", type=int, default=None)
+    parser.add_argument("--device", default=None, help="cpu or cuda (default: the recipe's)")
+    parser.add_argument("--out", default="runs/gan", help="folder for checkpoints and logs")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a training setting, e.g. --set batch_size=64",
+    )
+    args = parser.parse_args(argv)
+    config = _parse_overrides(RECIPES[args.recipe], args.set)
+    if args.steps is not None:
+        config = replace(config, steps=args.steps)
+    if args.device is not None:
+        config = replace(config, device=args.device)
+    weights = train_gan(config, args.out, resume=args.resume)
+    print(f"generator weights: {weights}")
+
+
+if __name__ == "__main__":
+    main()
