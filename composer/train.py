@@ -184,6 +184,51 @@ def _progress(total: int, start: int):  # type: ignore[no-untyped-def]
         return None
 
 
+def _generated(generator: Generator, batch: Batch) -> tuple[torch.Tensor, ...]:
+    """The generator's logits for a batch, and the critic's real and fake inputs."""
+    cond = soprano_condition(batch)
+    noise = noise_like(generator.config, cond.shape[-1], cond.shape[0]).to(cond.device)
+    logits, strikes = generator(cond, noise)
+    onehot, onsets = sampled_voices(logits, strikes)
+    real = voices_onehot(batch.classes, batch.onsets)
+    fake = fake_voices(real[:, : real.shape[1] // 4], onehot, onsets)
+    return logits, strikes, real, fake
+
+
+def train_step_gan(
+    generator: Generator,
+    critic: Critic,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    batches: ChoraleBatches,
+    config: GanTrainConfig,
+) -> dict[str, float]:
+    """`critic_steps` WGAN-GP critic updates, then one generator update; returns the losses."""
+    for _ in range(config.critic_steps):
+        batch = batches.sample(config.batch_size, config.augment)
+        with torch.no_grad():
+            _, _, real, fake = _generated(generator, batch)
+        loss_d = critic(fake, batch.context).mean() - critic(real, batch.context).mean()
+        gp = _gradient_penalty(critic, real, fake, batch.context)
+        opt_d.zero_grad(set_to_none=True)
+        (loss_d + config.gp_weight * gp).backward()
+        opt_d.step()
+
+    batch = batches.sample(config.batch_size, config.augment)
+    logits, strikes, _, fake = _generated(generator, batch)
+    loss_adv = -critic(fake, batch.context).mean()
+    loss_rec = reconstruction_loss(logits, strikes, batch, generator.allowed)
+    loss_g = config.adversarial_weight * loss_adv + config.reconstruction_weight * loss_rec
+    opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    opt_g.step()
+    return {
+        "loss_critic": loss_d.item(),
+        "loss_generator": loss_adv.item(),
+        "loss_reconstruction": loss_rec.item(),
+    }
+
+
 def train_gan(
     config: GanTrainConfig,
     out: str | Path,
@@ -231,44 +276,10 @@ def train_gan(
     began = time.monotonic() - elapsed
     losses = {"loss_critic": 0.0, "loss_generator": 0.0, "loss_reconstruction": 0.0}
     while step < config.steps:
-        for _ in range(config.critic_steps):
-            batch = batches.sample(config.batch_size, config.augment)
-            cond = soprano_condition(batch)
-            with torch.no_grad():
-                logits, strikes = generator(
-                    cond, noise_like(generator.config, cond.shape[-1], cond.shape[0]).to(device)
-                )
-                onehot, onsets = sampled_voices(logits, strikes)
-            real = voices_onehot(batch.classes, batch.onsets)
-            fake = fake_voices(real[:, : real.shape[1] // 4], onehot, onsets)
-            loss_d = critic(fake, batch.context).mean() - critic(real, batch.context).mean()
-            gp = _gradient_penalty(critic, real, fake, batch.context)
-            opt_d.zero_grad(set_to_none=True)
-            (loss_d + config.gp_weight * gp).backward()
-            opt_d.step()
-
-        batch = batches.sample(config.batch_size, config.augment)
-        cond = soprano_condition(batch)
-        noise = noise_like(generator.config, cond.shape[-1], cond.shape[0]).to(device)
-        logits, strikes = generator(cond, noise)
-        onehot, onsets = sampled_voices(logits, strikes)
-        real = voices_onehot(batch.classes, batch.onsets)
-        fake = fake_voices(real[:, : real.shape[1] // 4], onehot, onsets)
-        loss_adv = -critic(fake, batch.context).mean()
-        loss_rec = reconstruction_loss(logits, strikes, batch, generator.allowed)
-        loss_g = config.adversarial_weight * loss_adv + config.reconstruction_weight * loss_rec
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        opt_g.step()
+        losses = train_step_gan(generator, critic, opt_g, opt_d, batches, config)
         for s in sched:
             s.step()
         step += 1
-
-        losses = {
-            "loss_critic": loss_d.item(),
-            "loss_generator": loss_adv.item(),
-            "loss_reconstruction": loss_rec.item(),
-        }
         if bar is not None:
             bar.update(1)
             bar.set_postfix({k[5:]: f"{v:.3f}" for k, v in losses.items()})

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory targets, printed as tables (`python -m bench [NAME ...]`)."""

@@ -1,0 +1,9 @@
+"""Run the benchmarks: `python -m bench` (all) or `python -m bench gan`."""
+
+import importlib
+import sys
+
+BENCHES = ["gan"]
+
+for name in sys.argv[1:] or BENCHES:
+    importlib.import_module(f"bench.{name}").main()
