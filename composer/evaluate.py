@@ -28,7 +28,12 @@ BACH = "bach"
 DEFAULT_SPLIT = "valid"
 harmonizers: dict[str, Harmonizer] = {}
 # Model name -> the module that registers it when imported.
-PROVIDERS = {"gan": "composer.gan", "arcnn": "composer.arcnn", "hybrid": "composer.pipeline"}
+PROVIDERS = {
+    "gan": "composer.gan",
+    "gan-raw": "composer.gan",
+    "arcnn": "composer.arcnn",
+    "hybrid": "composer.pipeline",
+}
 
 
 def register_harmonizer(name: str, harmonizer: Harmonizer) -> None:

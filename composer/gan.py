@@ -7,6 +7,8 @@ MuseGAN/DeepComposer lineage, with their weaknesses fixed:
   is monophonic and in range by construction. A second head per voice says whether a held pitch
   is struck again (13 % of Bach's inner-voice onsets are repeated notes).
 - The soprano is an input, never an output: it comes back exactly as given.
+- The voices are decoded jointly (`composer.voice_leading`): the generator's most likely notes
+  that avoid parallel fifths/octaves and crossings, holding notes rather than flickering.
 - The critic judges all four voices with the position and key features; it sees the generator's
   voices as straight-through Gumbel samples, so it judges real notes, not blurred probabilities.
 
@@ -17,6 +19,7 @@ GPU machine.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +38,9 @@ from composer.features import (
     voice_classes,
 )
 from composer.score import Score
+from composer.voice_leading import VoiceLeadingRules, decode_voices
 
+DEFAULT_RULES = VoiceLeadingRules()
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 SHIPPED_GAN = WEIGHTS_DIR / "gan.pt"
 LOWER_VOICES = (1, 2, 3)  # alto, tenor, bass
@@ -224,9 +229,18 @@ def decode(classes: np.ndarray, strikes: np.ndarray) -> tuple[np.ndarray, np.nda
 
 @torch.no_grad()
 def harmonize(
-    generator: Generator, melody: Score, seed: int = 0, device: str | torch.device = "cpu"
+    generator: Generator,
+    melody: Score,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    rules: VoiceLeadingRules | None = DEFAULT_RULES,
 ) -> Score:
-    """Alto, tenor and bass for a melody of any length, in one pass; the soprano is kept as is."""
+    """Alto, tenor and bass for a melody of any length, in one pass; the soprano is kept as is.
+
+    With `rules` (the default) the voices are decoded jointly by `composer.voice_leading`: the
+    generator's most likely notes that avoid parallels and crossings. `rules=None` takes each
+    voice's most likely class per step on its own (the raw generator, for comparison).
+    """
     extra = _pad_to_stride(melody)
     padded = _padded(melody.with_pitches(melody.pitches[:1], melody.onsets[:1]), extra)
     cond, _ = condition_arrays(padded)
@@ -234,7 +248,11 @@ def harmonize(
     rng = torch.Generator().manual_seed(seed)
     noise = noise_like(generator.config, cond_t.shape[-1], 1, rng).to(device)
     logits, strike_logits = generator(cond_t, noise)
-    classes = logits[0].argmax(-1).cpu().numpy()[:, : melody.n_steps]
+    log_probs = torch.log_softmax(logits[0].float(), dim=-1).cpu().numpy()[:, : melody.n_steps]
+    if rules is None:
+        classes = log_probs.argmax(-1)
+    else:
+        classes = decode_voices(log_probs, melody.pitches[0], rules)
     strikes = (strike_logits[0] > 0).cpu().numpy()[:, : melody.n_steps]
     lower_pitches, lower_onsets = decode(classes, strikes)
     pitches = np.concatenate([melody.pitches[:1], lower_pitches])
@@ -273,11 +291,13 @@ def load_generator(path: str | Path = SHIPPED_GAN, device: str = "cpu") -> Gener
 _cache: dict[str, Generator] = {}
 
 
-def shipped_harmonizer(melody: Score, seed: int = 0) -> Score:
+def shipped_harmonizer(
+    melody: Score, seed: int = 0, rules: VoiceLeadingRules | None = DEFAULT_RULES
+) -> Score:
     """Harmonize with the weights that ship with composer (loaded once per process)."""
     if "gan" not in _cache:
         _cache["gan"] = load_generator()
-    return harmonize(_cache["gan"], melody, seed=seed)
+    return harmonize(_cache["gan"], melody, seed=seed, rules=rules)
 
 
 def _register() -> None:
@@ -285,6 +305,7 @@ def _register() -> None:
 
     if SHIPPED_GAN.exists():
         register_harmonizer("gan", shipped_harmonizer)
+        register_harmonizer("gan-raw", partial(shipped_harmonizer, rules=None))
 
 
 _register()

@@ -1,0 +1,126 @@
+"""Voice-leading decoding: the most likely alto, tenor and bass that also obey the basic rules.
+
+A model that scores each voice and step on its own (the GAN's per-step softmax) cannot see that
+its favourite alto and its favourite bass together make parallel fifths. This decoder keeps the
+model's top `k` choices per voice and step and finds, by Viterbi over the joint states, the path
+that maximises the model's log-probability minus penalties for
+- parallel fifths and octaves (any pair of voices, the melody included, as `composer.metrics`
+  counts them: both voices move the same way into the same perfect interval),
+- voice crossings and spacing wider than an octave between the upper voices,
+- changing pitch (a small cost, so voices hold notes instead of flickering between near-ties).
+
+Time is compressed into segments where neither the melody nor any voice's candidates change, so
+the search runs per musical event, not per 16th note. numpy only.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from composer.constants import LOWEST_PITCH, REST
+from composer.features import REST_CLASS
+
+PAIRS = list(itertools.combinations(range(4), 2))
+
+
+@dataclass(frozen=True)
+class VoiceLeadingRules:
+    candidates: int = 4  # top-k classes per voice and step
+    parallel: float = 6.0  # nats per parallel fifth or octave
+    crossing: float = 3.0  # nats per crossed pair of adjacent voices
+    spacing: float = 1.0  # nats per upper-voice gap wider than an octave
+    change: float = 0.3  # nats per pitch change of a voice
+    offbeat_change: float = 1.5  # more when it falls on a 16th between eighths: no flicker
+
+
+def _pitches(classes: np.ndarray) -> np.ndarray:
+    return np.where(classes == REST_CLASS, REST, classes + LOWEST_PITCH)
+
+
+def _segments(soprano: np.ndarray, cand: np.ndarray) -> list[tuple[int, int]]:
+    """Spans [start, end) over which the melody and every voice's candidate set stay the same."""
+    steps = soprano.shape[0]
+    change = np.zeros(steps, dtype=bool)
+    change[0] = True
+    change[1:] = (soprano[1:] != soprano[:-1]) | np.any(cand[:, 1:] != cand[:, :-1], axis=(0, 2))
+    starts = np.flatnonzero(change)
+    ends = np.append(starts[1:], steps)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _state_costs(state: np.ndarray, rules: VoiceLeadingRules) -> np.ndarray:
+    """Cost of each joint state (S, 4 pitches incl. the melody) on its own: crossings, spacing."""
+    cost = np.zeros(state.shape[0])
+    for upper in range(3):
+        hi, lo = state[:, upper], state[:, upper + 1]
+        both = (hi != REST) & (lo != REST)
+        cost += rules.crossing * (both & (lo > hi))
+        if upper < 2:
+            cost += rules.spacing * (both & (hi - lo > 12))
+    return cost
+
+
+def _transition_costs(
+    prev: np.ndarray, cur: np.ndarray, rules: VoiceLeadingRules, offbeat: bool
+) -> np.ndarray:
+    """(S_prev, S_cur) costs of moving between joint states: parallels and pitch changes."""
+    p = prev[:, None, :]
+    c = cur[None, :, :]
+    sounding = (p != REST) & (c != REST)
+    motion = np.where(sounding, np.sign(c - p), 0)
+    per_change = rules.change + (rules.offbeat_change if offbeat else 0.0)
+    cost = per_change * np.sum((p[..., 1:] != c[..., 1:]), axis=-1)
+    for i, j in PAIRS:
+        same_way = (motion[..., i] == motion[..., j]) & (motion[..., i] != 0)
+        before = (p[..., i] - p[..., j]) % 12
+        after = (c[..., i] - c[..., j]) % 12
+        perfect = ((before == 0) & (after == 0)) | ((before == 7) & (after == 7))
+        cost = cost + rules.parallel * (same_way & perfect)
+    return cost
+
+
+def decode_voices(
+    log_probs: np.ndarray, soprano: np.ndarray, rules: VoiceLeadingRules | None = None
+) -> np.ndarray:
+    """Classes (3, T) for alto, tenor, bass from their log-probabilities (3, T, classes) under the
+    melody's pitches (T,), maximising log-probability minus the rules' penalties."""
+    rules = rules or VoiceLeadingRules()
+    k = rules.candidates
+    order = np.argsort(-log_probs, axis=-1)[..., :k]  # (3, T, k)
+    cand = np.sort(order, axis=-1)  # a canonical order so equal sets compare equal
+    cand_lp = np.take_along_axis(log_probs, cand, axis=-1)
+    combos = np.array(list(itertools.product(range(k), repeat=3)))  # (S, 3)
+    segments = _segments(soprano, cand)
+
+    scores = None
+    back: list[np.ndarray] = []
+    states: list[np.ndarray] = []
+    prev_state = None
+    for start, end in segments:
+        classes = np.stack([cand[v, start, combos[:, v]] for v in range(3)], axis=1)
+        state = np.concatenate(
+            [np.full((len(combos), 1), soprano[start]), _pitches(classes)], axis=1
+        )
+        emit = sum(cand_lp[v, start:end][:, combos[:, v]].sum(axis=0) for v in range(3))
+        local = emit - _state_costs(state, rules)
+        if scores is None:
+            scores = local
+            back.append(np.zeros(len(combos), dtype=np.int64))
+        else:
+            total = scores[:, None] - _transition_costs(prev_state, state, rules, start % 2 == 1)
+            best = np.argmax(total, axis=0)
+            back.append(best)
+            scores = total[best, np.arange(len(combos))] + local
+        states.append(classes)
+        prev_state = state
+
+    out = np.empty((3, soprano.shape[0]), dtype=np.int64)
+    index = int(np.argmax(scores))
+    for n in range(len(segments) - 1, -1, -1):
+        start, end = segments[n]
+        out[:, start:end] = states[n][index][:, None]
+        index = int(back[n][index])
+    return out

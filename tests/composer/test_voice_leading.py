@@ -1,0 +1,80 @@
+"""The voice-leading decoder on hand-made model outputs whose best answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from composer.constants import LOWEST_PITCH
+from composer.features import N_CLASSES
+from composer.voice_leading import VoiceLeadingRules, decode_voices
+
+FLOOR = -20.0
+
+
+def _log_probs(steps: int, choices: dict[tuple[int, int], dict[int, float]]) -> np.ndarray:
+    """(3, steps, classes) log-probs; choices[(voice, step)] = {midi pitch: log-prob}."""
+    out = np.full((3, steps, N_CLASSES), FLOOR)
+    for (voice, step), options in choices.items():
+        for pitch, value in options.items():
+            out[voice, step, pitch - LOWEST_PITCH] = value
+    return out
+
+
+def _held(voice: int, steps: range, options: dict[int, float]) -> dict:
+    return {(voice, t): options for t in steps}
+
+
+def _case(second_alto: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    # Soprano C5 -> D5. The alto's favourite is F4 -> G4: a parallel fifth with the soprano
+    # (72-65 = 7, 74-67 = 7, both rising). Holding F4 makes a sixth instead.
+    soprano = np.array([72] * 4 + [74] * 4)
+    choices = {
+        **_held(0, range(0, 4), {65: -0.1}),
+        **_held(0, range(4, 8), second_alto),
+        **_held(1, range(8), {60: -0.1}),
+        **_held(2, range(8), {48: -0.1}),
+    }
+    return _log_probs(8, choices), soprano
+
+
+def test_parallel_fifth_is_avoided_when_a_good_alternative_exists():
+    log_probs, soprano = _case({67: -0.5, 65: -1.0})
+    raw = log_probs.argmax(-1) + LOWEST_PITCH
+    assert list(raw[0]) == [65] * 4 + [67] * 4  # the raw choice: parallel fifths
+    decoded = decode_voices(log_probs, soprano) + LOWEST_PITCH
+    assert list(decoded[0]) == [65] * 8  # the alto holds F4: a sixth, no parallel
+    assert list(decoded[1]) == [60] * 8 and list(decoded[2]) == [48] * 8
+
+
+def test_model_wins_when_the_alternative_is_much_less_likely():
+    log_probs, soprano = _case({67: -0.1, 65: -5.0})
+    decoded = decode_voices(log_probs, soprano) + LOWEST_PITCH
+    assert list(decoded[0]) == [65] * 4 + [67] * 4  # 4 steps × 4.9 nats > the 6-nat penalty
+
+
+def test_crossing_is_avoided():
+    # Tenor prefers A4 (69) above the alto's G4 (67); its second choice F4 (65) is below.
+    soprano = np.array([76] * 4)
+    choices = {
+        **_held(0, range(4), {67: -0.1}),
+        **_held(1, range(4), {69: -0.3, 65: -0.6}),
+        **_held(2, range(4), {48: -0.1}),
+    }
+    decoded = decode_voices(_log_probs(4, choices), soprano) + LOWEST_PITCH
+    assert list(decoded[1]) == [65] * 4
+
+
+def test_no_conflict_means_the_model_choice_and_no_flicker():
+    soprano = np.array([72] * 8)
+    choices = {
+        **_held(0, range(8), {67: -0.1}),
+        **_held(1, range(8), {64: -0.1}),
+        **_held(2, range(8), {48: -0.1}),
+    }
+    # A near-tie on one 16th offbeat: switching there would make two 16th-note flickers.
+    choices[(1, 3)] = {62: -0.05, 64: -0.1}
+    decoded = decode_voices(_log_probs(8, choices), soprano) + LOWEST_PITCH
+    assert list(decoded[1]) == [64] * 8
+    rules = VoiceLeadingRules(change=0.0, offbeat_change=0.0)
+    free = decode_voices(_log_probs(8, choices), soprano, rules) + LOWEST_PITCH
+    assert free[1, 3] == 62  # without the rhythm costs, the per-step favourite is taken
