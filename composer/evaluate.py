@@ -184,3 +184,10 @@ def run_evaluation(model: str, chorales_file: str | None, as_json: bool) -> None
     else:
         source = chorales_file or f"the {DEFAULT_SPLIT} split"
         print(format_table(report, source))
+        if model != BACH:
+            from composer.quality_bar import format_bar, harmonizer_bar
+
+            checks = harmonizer_bar(report["bach"], report["generated"])  # type: ignore[arg-type]
+            passed = sum(c.passed for c in checks)
+            print(f"\nthe harmonizer bar: {passed} of {len(checks)} checks pass")
+            print(format_bar(checks))

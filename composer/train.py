@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -229,13 +230,22 @@ def train_step_gan(
     }
 
 
+def _device_name(device: str) -> str:
+    if str(device).startswith("cuda"):
+        return torch.cuda.get_device_name(device)
+    return f"CPU, {torch.get_num_threads()} threads"
+
+
 def train_gan(
     config: GanTrainConfig,
     out: str | Path,
     resume: bool = False,
     model_config: GanConfig | None = None,
+    command: str = "",
 ) -> Path:
-    """Train the GAN; returns the path of the generator weights written to `out/gan.pt`."""
+    """Train the GAN; returns the path of the generator weights written to `out/gan.pt`.
+
+    `command` is recorded in the weights' metadata for the model card."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if config.threads:
@@ -307,6 +317,8 @@ def train_gan(
 
     final = log.rows[-1] if log.rows else {}
     meta = {
+        "command": command,
+        "device_name": _device_name(device),
         "train_config": asdict(config),
         "steps": step,
         "seconds": final.get("seconds"),
@@ -362,7 +374,8 @@ def main(argv: list[str] | None = None) -> None:
         config = replace(config, steps=args.steps)
     if args.device is not None:
         config = replace(config, device=args.device)
-    weights = train_gan(config, args.out, resume=args.resume)
+    command = "composer train " + " ".join(argv if argv is not None else sys.argv[1:])
+    weights = train_gan(config, args.out, resume=args.resume, command=command)
     print(f"generator weights: {weights}")
 
 
