@@ -54,13 +54,13 @@ WATCHED = (
 
 @dataclass
 class GanTrainConfig:
-    steps: int = 3000
+    steps: int = 2000
     batch_size: int = 32
     crop_steps: int = 128  # 8 bars of 4/4
     lr_generator: float = 1e-3
     lr_critic: float = 1e-3
     betas: tuple[float, float] = (0.5, 0.9)
-    critic_steps: int = 2  # critic updates per generator update
+    critic_steps: int = 1  # critic updates per generator update
     gp_weight: float = 10.0
     adversarial_weight: float = 0.1
     reconstruction_weight: float = 1.0
@@ -75,7 +75,9 @@ RECIPES: dict[str, GanTrainConfig] = {
     # About an hour on 2 CPU cores.
     "cpu": GanTrainConfig(),
     # Minutes on one H100: a larger batch and more steps.
-    "gpu": GanTrainConfig(steps=8000, batch_size=128, crop_steps=256, device="cuda"),
+    "gpu": GanTrainConfig(
+        steps=8000, batch_size=128, crop_steps=256, critic_steps=2, device="cuda"
+    ),
     # Seconds: the smoke test of the training path.
     "tiny": GanTrainConfig(steps=30, batch_size=8, crop_steps=64, eval_every=15),
 }
