@@ -12,6 +12,8 @@ from arena.accounts.models import Role, User
 from arena.accounts.services import user_create
 from arena.events.models import Event, Phase, Team
 from arena.events.services import event_create, team_create, team_join
+from arena.submissions.models import Melody
+from arena.submissions.services import melody_create_from_sample
 
 SPACE_BRIEF = (
     "A test track of about a minute for a film on space exploration: harmonically elegant, "
@@ -38,6 +40,7 @@ PEOPLE = [
     DemoPerson("dave", Role.PARTICIPANT, "Dave"),
 ]
 TEAMS = {"Fugue State": ["alice", "bob"], "Well-Tempered Rockets": ["carol", "dave"]}
+DEMO_MELODY = ("Fugue State", "ode-to-joy")  # a team of the live event starts with a sample tune
 
 
 def _person(person: DemoPerson, password: str) -> User:
@@ -87,6 +90,14 @@ def _teams(event: Event, users: dict[str, User]) -> None:
             team_join(team=team, user=users[username])
 
 
+def _melodies(event: Event, users: dict[str, User]) -> None:
+    team_name, slug = DEMO_MELODY
+    team = Team.objects.get(event=event, name=team_name)
+    if not Melody.objects.filter(team=team).exists():
+        founder = users[TEAMS[team_name][0]]
+        melody_create_from_sample(team=team, user=founder, slug=slug)
+
+
 @transaction.atomic
 def demo_seed(*, password: str) -> dict[str, Event]:
     """Make (or keep) the demo people, the live event `space-odyssey` and the finished one."""
@@ -109,4 +120,5 @@ def demo_seed(*, password: str) -> dict[str, Event]:
     )
     for event in (live, finished):
         _teams(event, users)
+    _melodies(live, users)
     return {"live": live, "finished": finished}

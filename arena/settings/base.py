@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "arena.accounts",
     "arena.events",
     "arena.jobs",
+    "arena.submissions",
     "arena.pages",
     "arena.api",
     "arena.demo",
@@ -159,3 +160,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Pieces a team may have queued or running at once, so that no team floods the generation queue.
+ARENA_TEAM_ACTIVE_JOBS = int(os.environ.get("ARENA_TEAM_ACTIVE_JOBS", "2"))

@@ -1,0 +1,237 @@
+"""Writes on melodies and compositions.
+
+Melodies are extracted in the web process (composer.melody is light: mido, pretty_midi, numpy);
+compositions run as `compose` jobs on the `gpu` queue. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from arena.accounts.models import User
+from arena.events.models import Event, Phase, Team, TeamMembership
+from arena.jobs.models import Job, JobStatus
+from arena.jobs.services import job_create
+from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
+from composer.errors import InputError
+from composer.melody import MAX_FILE_BYTES, ExtractedMelody, extract_melody, key_name
+from composer.midi_io import score_to_midi
+from composer.samples import sample_melodies
+
+COMPOSE_JOB = "compose"
+RISK_RANGE = (0.1, 2.0)  # creative risk is a sampling temperature
+SECONDS_RANGE = (10, 180)
+MAX_SEED = 2**31 - 1
+MELODY_PHASES = (Phase.REGISTRATION, Phase.COMPOSING)
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class QuotaExceeded(ValidationError):
+    """The team already has as many pieces in the queue as it may."""
+
+
+def _team_quota() -> int:
+    return int(getattr(settings, "ARENA_TEAM_ACTIVE_JOBS", 2))
+
+
+def _require_member(*, team: Team, user: User) -> None:
+    if not TeamMembership.objects.filter(team=team, user=user).exists():
+        raise PermissionDenied("Only members of this team can do that.")
+
+
+def _require_phase(*, event: Event, phases: tuple[str, ...], doing: str) -> None:
+    if event.phase not in phases:
+        raise ValidationError(
+            f"{doing} is not possible now: {event.name} is in its {event.get_phase_display()} "
+            "phase."
+        )
+
+
+# Melodies ---------------------------------------------------------------------------------------
+
+
+def _melody_save(
+    *, team: Team, user: User | None, title: str, source: str, extracted: ExtractedMelody
+) -> Melody:
+    """Store the extracted one-voice melody as MIDI with what composer made of it."""
+    score = extracted.score
+    buffer = io.BytesIO()
+    score_to_midi(score).write(buffer)
+    melody = Melody(
+        team=team,
+        uploaded_by=user,
+        title=title[:120],
+        source=source,
+        bars=extracted.bars,
+        notes=extracted.notes,
+        key=key_name(score.tonic, score.mode),
+        meter=f"{score.meter[0]}/{score.meter[1]}",
+        tempo_bpm=round(float(score.tempo_bpm), 1),
+        warnings=list(extracted.warnings),
+    )
+    melody.midi.save("melody.mid", ContentFile(buffer.getvalue()), save=False)
+    try:
+        melody.save()
+    except Exception:
+        melody.midi.delete(save=False)  # nothing stored half-way
+        raise
+    return melody
+
+
+def melody_create_from_upload(
+    *, team: Team, user: User, data: bytes, filename: str, title: str = ""
+) -> Melody:
+    """A melody from an uploaded MIDI file; InputError (and nothing stored) for a bad file."""
+    _require_member(team=team, user=user)
+    _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    stem = Path(filename).stem or "melody"
+    extracted = extract_melody(data, name=stem)
+    return _melody_save(
+        team=team,
+        user=user,
+        title=title.strip() or stem,
+        source=MelodySource.UPLOAD,
+        extracted=extracted,
+    )
+
+
+def melody_create_from_sample(*, team: Team, user: User, slug: str) -> Melody:
+    """A melody from one of the sample tunes (composer.samples)."""
+    _require_member(team=team, user=user)
+    _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
+    sample = next((s for s in sample_melodies() if s.slug == slug), None)
+    if sample is None:
+        raise ValidationError(f"There is no sample melody {slug!r}.")
+    extracted = extract_melody(sample.path, name=sample.slug)
+    return _melody_save(
+        team=team, user=user, title=sample.title, source=MelodySource.SAMPLE, extracted=extracted
+    )
+
+
+# Compositions -----------------------------------------------------------------------------------
+
+
+def _validate_controls(*, model: str, style: str, risk: float, seed: int, seconds: int) -> None:
+    errors: dict[str, str] = {}
+    if model not in ComposerModel.values:
+        errors["model"] = f"Choose one of: {', '.join(ComposerModel.values)}."
+    if style not in Style.values:
+        errors["style"] = f"Choose one of: {', '.join(Style.values)}."
+    if not RISK_RANGE[0] <= risk <= RISK_RANGE[1]:
+        errors["risk"] = f"Creative risk goes from {RISK_RANGE[0]} to {RISK_RANGE[1]}."
+    if not 0 <= seed <= MAX_SEED:
+        errors["seed"] = f"The seed is a whole number from 0 to {MAX_SEED}."
+    if not SECONDS_RANGE[0] <= seconds <= SECONDS_RANGE[1]:
+        errors["seconds"] = f"Length goes from {SECONDS_RANGE[0]} to {SECONDS_RANGE[1]} seconds."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_quota(*, team: Team) -> None:
+    """At most ARENA_TEAM_ACTIVE_JOBS pieces of a team queued or running: no team floods the
+    queue. The caller holds the team's row lock, so two requests cannot both pass."""
+    active = Composition.objects.filter(team=team, job__status__in=ACTIVE).count()
+    quota = _team_quota()
+    if active >= quota:
+        raise QuotaExceeded(
+            f"Your team already has {active} piece{'s' if active != 1 else ''} in the queue "
+            f"(at most {quota}); wait for one to finish."
+        )
+
+
+def _compose_job(*, composition_payload: dict[str, Any], user: User) -> Job:
+    return job_create(
+        kind=COMPOSE_JOB,
+        payload=composition_payload,
+        queue=settings.CELERY_GPU_QUEUE,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def composition_create(
+    *,
+    melody: Melody,
+    user: User,
+    model: str = ComposerModel.GAN,
+    style: str = Style.BAROQUE,
+    risk: float = 1.0,
+    seed: int = 0,
+    seconds: int = 60,
+) -> Composition:
+    """Queue a new piece from `melody`; the job is sent once this transaction commits."""
+    _validate_controls(model=model, style=style, risk=risk, seed=seed, seconds=seconds)
+    team = Team.objects.select_for_update().select_related("event").get(pk=melody.team_id)
+    _require_member(team=team, user=user)
+    _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Composing")
+    _check_quota(team=team)
+    controls = {"model": model, "style": style, "risk": risk, "seed": seed, "seconds": seconds}
+    job = _compose_job(composition_payload={"melody_id": melody.pk, **controls}, user=user)
+    composition = Composition.objects.create(
+        melody=melody, team=team, created_by=user, job=job, **controls
+    )
+    job.payload["composition_id"] = composition.pk
+    job.save(update_fields=["payload"])
+    return composition
+
+
+@transaction.atomic
+def composition_retry(*, composition: Composition, user: User) -> Composition:
+    """Give a failed piece a fresh job with the same controls."""
+    team = Team.objects.select_for_update().select_related("event").get(pk=composition.team_id)
+    _require_member(team=team, user=user)
+    _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Composing")
+    if composition.job.status != JobStatus.FAILED:
+        raise ValidationError("Only a failed piece can be tried again.")
+    _check_quota(team=team)
+    composition.job = _compose_job(composition_payload=dict(composition.job.payload), user=user)
+    composition.save(update_fields=["job"])
+    return composition
+
+
+@transaction.atomic
+def composition_submit(*, composition: Composition, user: User) -> Composition:
+    """Make `composition` its team's entry (replacing any other) while composing is open."""
+    team = Team.objects.select_for_update().select_related("event").get(pk=composition.team_id)
+    _require_member(team=team, user=user)
+    _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Choosing the entry")
+    if composition.job.status != JobStatus.DONE:
+        raise ValidationError("Only a finished piece can be the team's entry.")
+    Composition.objects.filter(team=team, is_entry=True).exclude(pk=composition.pk).update(
+        is_entry=False
+    )
+    composition.is_entry = True
+    composition.save(update_fields=["is_entry"])
+    return composition
+
+
+def composition_attach_outputs(
+    *,
+    composition_id: int,
+    midi: Path,
+    roll: Path,
+    audio: Path | None,
+    metrics: dict[str, float | None],
+) -> Composition:
+    """Store a finished piece's files (through the storage backend) and its metrics."""
+    composition = Composition.objects.get(pk=composition_id)
+    for field, path in (("midi", midi), ("roll", roll), ("audio", audio)):
+        target = getattr(composition, field)
+        if target:
+            target.delete(save=False)  # a retry replaces the files of the failed attempt
+        if path is not None:
+            with path.open("rb") as handle:
+                target.save(path.name, File(handle), save=False)
+    composition.metrics = metrics
+    composition.save(update_fields=["midi", "roll", "audio", "metrics"])
+    return composition
