@@ -1,0 +1,58 @@
+"""The `compose` job handler run directly, with a tiny stand-in harmonizer: real files come out."""
+
+from __future__ import annotations
+
+import wave
+
+import pytest
+from django.conf import settings as django_settings
+
+from arena.accounts.models import User
+from arena.demo.services import demo_seed
+from arena.events.models import Team
+from arena.submissions.selectors import melody_list
+from arena.submissions.services import composition_create
+from composer import evaluate
+from composer.render_audio import wav_peak_dbfs
+from tasks.handlers import compose
+from tests.stand_in_harmonizer import stand_in_harmonize
+
+
+@pytest.fixture
+def composition(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setitem(evaluate.harmonizers, "gan", stand_in_harmonize)
+    demo = demo_seed(password=django_settings.DEMO_PASSWORD)
+    team = Team.objects.get(event=demo["live"], name="Fugue State")
+    melody = melody_list(team=team).get()
+    # Short, so the audio renders quickly on a busy machine.
+    return composition_create(
+        melody=melody, user=User.objects.get(username="alice"), seconds=10, style="space"
+    )
+
+
+def test_compose_writes_midi_roll_audio_and_metrics(composition):
+    reports: list[tuple[float, str]] = []
+    result = compose(composition.job, lambda fraction, message: reports.append((fraction, message)))
+    composition.refresh_from_db()
+
+    fractions = [f for f, _ in reports]
+    assert fractions == sorted(fractions) and len(reports) >= 5
+    assert result["composition_id"] == composition.pk
+    assert composition.midi.read()[:4] == b"MThd"
+    png = composition.roll.read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    with wave.open(composition.audio.path, "rb") as audio:
+        assert audio.getframerate() == 44_100
+        assert audio.getnframes() > 44_100  # more than a second of sound
+    assert wav_peak_dbfs(composition.audio.path) < -1.0
+    assert 0.0 <= composition.metrics["in_scale_rate"] <= 1.0
+    assert result["metrics"] == composition.metrics
+
+
+def test_compose_without_audio_still_delivers_midi_and_roll(composition, monkeypatch):
+    monkeypatch.setenv("COMPOSER_SOUNDFONT", "/nonexistent.sf2")
+    result = compose(composition.job, lambda fraction, message: None)
+    composition.refresh_from_db()
+    assert composition.midi and composition.roll and not composition.audio
+    assert "COMPOSER_SOUNDFONT" in result["warnings"][0]
