@@ -8,6 +8,7 @@ from arena.pages import views as pages
 urlpatterns = [
     path("", pages.home, name="home"),
     path("events/<slug:slug>/", pages.event_detail, name="event-detail"),
+    path("", include("arena.submissions.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("arena.api.urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,12 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from arena.api.views import EventViewSet
+from arena.submissions.api import (
+    CompositionCreateApi,
+    CompositionDetailApi,
+    CompositionSubmitApi,
+    MelodyCreateApi,
+)
 
 app_name = "api"
 router = DefaultRouter()
@@ -12,5 +18,15 @@ router.register("events", EventViewSet, basename="event")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("events/<slug:slug>/melodies/", MelodyCreateApi.as_view(), name="event-melodies"),
+    path(
+        "melodies/<int:pk>/compositions/",
+        CompositionCreateApi.as_view(),
+        name="melody-compositions",
+    ),
+    path("compositions/<int:pk>/", CompositionDetailApi.as_view(), name="composition-detail"),
+    path(
+        "compositions/<int:pk>/submit/", CompositionSubmitApi.as_view(), name="composition-submit"
+    ),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,265 @@
+"""REST API for melodies and compositions (DESIGN §6): thin views over the same services.
+
+Only a team's members reach its melodies and compositions; for anyone else they do not exist
+(404). Bad MIDI files and bad controls are 400 with the reason; a full team queue is 429.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from arena.events.models import Event
+from arena.events.selectors import event_get
+from arena.submissions.models import ComposerModel, Composition, Melody, Style
+from arena.submissions.selectors import (
+    composition_get_for_user,
+    melody_get_for_user,
+    team_of_user,
+)
+from arena.submissions.services import (
+    MAX_SEED,
+    RISK_RANGE,
+    SECONDS_RANGE,
+    QuotaExceeded,
+    composition_create,
+    composition_submit,
+    melody_create_from_sample,
+    melody_create_from_upload,
+)
+from arena.submissions.views import composition_file_url
+from composer.errors import InputError
+from composer.samples import sample_melodies
+
+
+class QueueFull(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Your team has too many pieces in the queue."
+    default_code = "queue_full"
+
+
+def _raise_for(exc: Exception) -> None:
+    """Service errors as API errors."""
+    if isinstance(exc, QuotaExceeded):
+        raise QueueFull(" ".join(exc.messages)) from exc
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise ValidationError(detail) from exc
+    if isinstance(exc, DjangoPermissionDenied):
+        raise PermissionDenied(str(exc)) from exc
+    if isinstance(exc, InputError):
+        raise ValidationError({"file": [str(exc)]}) from exc
+    raise exc
+
+
+class MelodyInputSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="A MIDI file (type 0 or 1).")
+    sample = serializers.ChoiceField(
+        choices=[s.slug for s in sample_melodies()],
+        required=False,
+        help_text="Instead of a file: the slug of a sample melody.",
+    )
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if ("file" in attrs) == ("sample" in attrs):
+            raise serializers.ValidationError("Send either a MIDI file or a sample slug.")
+        return attrs
+
+
+class MelodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Melody
+        fields = ["id", "title", "source", "bars", "notes", "key", "meter", "tempo_bpm", "warnings"]
+
+
+class CompositionInputSerializer(serializers.Serializer):
+    model = serializers.ChoiceField(choices=ComposerModel.choices, default=ComposerModel.GAN)
+    style = serializers.ChoiceField(choices=Style.choices, default=Style.BAROQUE)
+    risk = serializers.FloatField(min_value=RISK_RANGE[0], max_value=RISK_RANGE[1], default=1.0)
+    seed = serializers.IntegerField(min_value=0, max_value=MAX_SEED, default=0)
+    seconds = serializers.IntegerField(
+        min_value=SECONDS_RANGE[0], max_value=SECONDS_RANGE[1], default=60
+    )
+
+
+class CompositionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(source="job.status", help_text="queued, running, done or failed")
+    progress = serializers.FloatField(source="job.progress", help_text="0 to 1")
+    message = serializers.CharField(source="job.message", help_text="What the job is doing now.")
+    error = serializers.CharField(source="job.error", help_text="Why it failed, when it failed.")
+    midi_url = serializers.SerializerMethodField()
+    audio_url = serializers.SerializerMethodField()
+    roll_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Composition
+        fields = [
+            "id",
+            "melody",
+            "model",
+            "style",
+            "risk",
+            "seed",
+            "seconds",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "midi_url",
+            "audio_url",
+            "roll_url",
+            "metrics",
+            "is_entry",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def _url(self, composition: Composition, kind: str) -> str | None:
+        url = composition_file_url(composition, kind)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if url and request else url
+
+    def get_midi_url(self, composition: Composition) -> str | None:
+        return self._url(composition, "midi")
+
+    def get_audio_url(self, composition: Composition) -> str | None:
+        return self._url(composition, "audio")
+
+    def get_roll_url(self, composition: Composition) -> str | None:
+        return self._url(composition, "roll")
+
+
+class MelodyCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="event_melody_create",
+        request={"multipart/form-data": MelodyInputSerializer},
+        responses={
+            201: MelodySerializer,
+            400: OpenApiResponse(description="Not a usable MIDI file; the reason is given."),
+            404: OpenApiResponse(description="No such event, or you have no team in it."),
+        },
+        tags=["melodies"],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Add a melody to your team: a MIDI file (multipart `file`) or a `sample` slug."""
+        try:
+            event = event_get(slug=slug)
+        except Event.DoesNotExist as exc:
+            raise Http404 from exc
+        team = team_of_user(event=event, user=request.user)
+        if team is None:
+            raise Http404("You have no team in this event.")
+        data = MelodyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            if "file" in data.validated_data:
+                upload = data.validated_data["file"]
+                melody = melody_create_from_upload(
+                    team=team,
+                    user=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                    title=data.validated_data.get("title", ""),
+                )
+            else:
+                melody = melody_create_from_sample(
+                    team=team, user=request.user, slug=data.validated_data["sample"]
+                )
+        except (InputError, DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise_for(exc)
+        return Response(MelodySerializer(melody).data, status=status.HTTP_201_CREATED)
+
+
+class CompositionCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        operation_id="melody_composition_create",
+        request=CompositionInputSerializer,
+        responses={
+            202: inline_serializer(
+                "CompositionQueued",
+                {"id": serializers.IntegerField(), "status": serializers.CharField()},
+            ),
+            400: OpenApiResponse(description="Bad controls, or composing is closed."),
+            404: OpenApiResponse(description="No such melody in your teams."),
+            429: OpenApiResponse(description="Your team's queue is full; wait for a piece."),
+        },
+        tags=["compositions"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Queue a new piece from one of your team's melodies."""
+        try:
+            melody = melody_get_for_user(melody_id=pk, user=request.user)
+        except Melody.DoesNotExist as exc:
+            raise Http404 from exc
+        data = CompositionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            composition = composition_create(
+                melody=melody, user=request.user, **data.validated_data
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise_for(exc)
+        return Response(
+            {"id": composition.pk, "status": composition.job.status},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+def _composition(request: Request, pk: int) -> Composition:
+    try:
+        return composition_get_for_user(composition_id=pk, user=request.user)
+    except Composition.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class CompositionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="composition_retrieve",
+        responses={200: CompositionSerializer, 404: OpenApiResponse(description="Not yours.")},
+        tags=["compositions"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """A piece's status and progress; when done, its files and metrics."""
+        composition = _composition(request, pk)
+        return Response(CompositionSerializer(composition, context={"request": request}).data)
+
+
+class CompositionSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="composition_submit",
+        request=None,
+        responses={
+            200: CompositionSerializer,
+            400: OpenApiResponse(description="Not finished, or composing is closed."),
+            404: OpenApiResponse(description="Not yours."),
+        },
+        tags=["compositions"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Make this piece your team's entry (replacing the previous one)."""
+        composition = _composition(request, pk)
+        try:
+            composition = composition_submit(composition=composition, user=request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise_for(exc)
+        return Response(CompositionSerializer(composition, context={"request": request}).data)

@@ -1,0 +1,59 @@
+"""Forms of the team pages; the services check the same rules again for the API."""
+
+from __future__ import annotations
+
+from django import forms
+
+from arena.submissions.models import ComposerModel, Style
+from arena.submissions.services import MAX_SEED, RISK_RANGE, SECONDS_RANGE
+from composer.samples import sample_melodies
+
+
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Team name")
+
+
+class TeamJoinForm(forms.Form):
+    invite_code = forms.CharField(max_length=12, label="Invite code")
+
+
+class MelodyUploadForm(forms.Form):
+    file = forms.FileField(
+        label="MIDI file",
+        widget=forms.ClearableFileInput(attrs={"accept": ".mid,.midi,audio/midi"}),
+    )
+    title = forms.CharField(max_length=120, required=False, label="Title (optional)")
+
+
+class MelodySampleForm(forms.Form):
+    sample = forms.ChoiceField(label="Sample melody", choices=())
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["sample"].choices = [(s.slug, s.title) for s in sample_melodies()]
+
+
+class CompositionForm(forms.Form):
+    model = forms.ChoiceField(choices=ComposerModel.choices, initial=ComposerModel.GAN)
+    style = forms.ChoiceField(choices=Style.choices, initial=Style.BAROQUE)
+    risk = forms.FloatField(
+        label="Creative risk",
+        min_value=RISK_RANGE[0],
+        max_value=RISK_RANGE[1],
+        initial=1.0,
+        help_text="Low keeps close to the chorale style; high takes more surprising turns.",
+        widget=forms.NumberInput(attrs={"step": "0.1"}),
+    )
+    seconds = forms.IntegerField(
+        label="Length in seconds",
+        min_value=SECONDS_RANGE[0],
+        max_value=SECONDS_RANGE[1],
+        initial=60,
+        help_text="A short melody is played again, harmonized afresh, to reach about this length.",
+    )
+    seed = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_SEED,
+        initial=0,
+        help_text="Same seed and settings, same piece; change it for another take.",
+    )

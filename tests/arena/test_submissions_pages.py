@@ -1,0 +1,127 @@
+"""The team panel, the studio and a piece's page, through the Django test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from arena.demo.services import demo_seed
+from arena.events.models import Team
+from arena.jobs.models import JobStatus
+from arena.submissions.models import Composition, Melody
+
+PASSWORD = django_settings.DEMO_PASSWORD
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    return demo_seed(password=PASSWORD)
+
+
+def test_event_page_invites_a_newcomer_to_form_or_join_a_team(client, demo, make_user):
+    client.force_login(make_user("erin"))
+    html = client.get("/events/space-odyssey/").content.decode()
+    assert "Start a team" in html and "Join a team" in html
+
+
+def test_newcomer_creates_a_team_and_another_joins_by_code(client, demo, make_user):
+    client.force_login(make_user("erin"))
+    response = client.post("/events/space-odyssey/team/create/", {"name": "Cantata Crew"})
+    assert response.status_code == 302 and response.url == "/events/space-odyssey/studio/"
+    team = Team.objects.get(name="Cantata Crew")
+    client.force_login(make_user("frank"))
+    client.post("/events/space-odyssey/team/join/", {"invite_code": team.invite_code})
+    assert team.memberships.count() == 2
+    html = client.get("/events/space-odyssey/").content.decode()
+    assert team.invite_code in html and "Open your team's studio" in html
+
+
+def test_studio_lists_melodies_and_shows_empty_history(client, demo):
+    client.login(username="alice", password=PASSWORD)
+    html = client.get("/events/space-odyssey/studio/").content.decode()
+    assert "Ode to Joy" in html and "16 bars" in html
+    assert "Nothing composed yet" in html
+
+
+def test_bad_upload_shows_the_reason_on_the_form(client, demo):
+    client.login(username="alice", password=PASSWORD)
+    before = Melody.objects.count()
+    response = client.post(
+        "/events/space-odyssey/studio/upload/",
+        {"file": SimpleUploadedFile("bad.mid", b"hello", content_type="audio/midi")},
+    )
+    assert response.status_code == 400
+    assert "We could not use this file" in response.content.decode()
+    assert Melody.objects.count() == before
+
+
+def test_compose_from_the_studio_opens_the_piece_page(client, demo):
+    client.login(username="alice", password=PASSWORD)
+    melody = Melody.objects.get(team__name="Fugue State")
+    response = client.post(
+        "/events/space-odyssey/studio/compose/",
+        {
+            "melody": melody.pk,
+            "model": "gan",
+            "style": "baroque",
+            "risk": 1.0,
+            "seconds": 60,
+            "seed": 0,
+        },
+    )
+    composition = Composition.objects.get()
+    assert response.url == f"/compositions/{composition.pk}/"
+    html = client.get(response.url).content.decode()
+    assert "<progress" in html and "composition.js" in html
+
+
+def test_finished_and_failed_pieces(client, demo):
+    client.login(username="alice", password=PASSWORD)
+    melody = Melody.objects.get(team__name="Fugue State")
+    client.post(
+        "/events/space-odyssey/studio/compose/",
+        {
+            "melody": melody.pk,
+            "model": "gan",
+            "style": "baroque",
+            "risk": 1.0,
+            "seconds": 60,
+            "seed": 0,
+        },
+    )
+    composition = Composition.objects.get()
+    job = composition.job
+    job.status, job.error = JobStatus.FAILED, "Stopped after its time limit of 600 s."
+    job.save()
+    html = client.get(f"/compositions/{composition.pk}/").content.decode()
+    assert "time limit" in html and "Try again" in html
+    job.status = JobStatus.DONE
+    job.save()
+    html = client.get(f"/compositions/{composition.pk}/").content.decode()
+    assert "Make this our entry" in html
+    client.post(f"/compositions/{composition.pk}/submit/")
+    composition.refresh_from_db()
+    assert composition.is_entry
+
+
+def test_other_teams_get_404(client, demo):
+    client.login(username="alice", password=PASSWORD)
+    melody = Melody.objects.get(team__name="Fugue State")
+    client.post(
+        "/events/space-odyssey/studio/compose/",
+        {
+            "melody": melody.pk,
+            "model": "gan",
+            "style": "baroque",
+            "risk": 1.0,
+            "seconds": 60,
+            "seed": 0,
+        },
+    )
+    composition = Composition.objects.get()
+    client.login(username="carol", password=PASSWORD)
+    assert client.get(f"/compositions/{composition.pk}/").status_code == 404
+    assert client.get(f"/melodies/{melody.pk}/melody.mid").status_code == 404
+    assert client.get(f"/compositions/{composition.pk}/midi/").status_code == 404
