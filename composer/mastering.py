@@ -1,0 +1,202 @@
+"""A performance (PrettyMIDI) to a finished audio file: WAV, FLAC or MP3.
+
+FluidSynth renders it at 44.1 kHz with its reverb and chorus on, through the General MIDI
+soundfont composer.render_audio finds (FluidR3 when installed, else the small TimGM6mb). A few
+seconds of tail let the last chord and the reverb ring out, then fade. The result is normalised to
+a loudness of -16 LUFS (ITU-R BS.1770: K-weighted, gated), unless that would lift the peak above
+-1.5 dBFS, in which case the peak sets the gain: no clipping, and headroom for lossy encoders.
+FLAC and MP3 come from the Debian `flac` and `lame` encoders.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+import pretty_midi
+
+from composer.render_audio import RENDER_TIMEOUT_S, SAMPLE_RATE, RenderError, find_soundfont
+
+TARGET_LUFS = -16.0
+CEILING_DBFS = -1.5
+TAIL_SECONDS = 3.0
+FADE_SECONDS = 1.0
+SYNTH_GAIN = 0.5
+FORMATS = (".wav", ".flac", ".mp3")
+
+
+def _tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RenderError(f"{name} is not installed (Debian package {package})")
+    return path
+
+
+def _run(command: list[str], what: str) -> None:
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(f"{what} took longer than {RENDER_TIMEOUT_S} s") from exc
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise RenderError(f"{what} failed: {detail[-1] if detail else done.returncode}")
+
+
+def synthesize(midi: pretty_midi.PrettyMIDI, soundfont: Path, gain: float) -> np.ndarray:
+    """FluidSynth's stereo rendering as int16 (frames, 2), with a tail after the last note."""
+    with tempfile.TemporaryDirectory() as tmp:
+        mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
+        # An inaudible controller event after the end makes FluidSynth render the tail.
+        last = midi.instruments[0] if midi.instruments else None
+        if last is not None:
+            end = midi.get_end_time() + TAIL_SECONDS
+            last.control_changes.append(pretty_midi.ControlChange(11, 100, end))
+        midi.write(str(mid))
+        if last is not None:
+            last.control_changes.pop()
+        command = [
+            _tool("fluidsynth", "fluidsynth"),
+            *("-ni", "-q", "-R", "1", "-C", "1", "-g", f"{gain:g}"),
+            *("-o", "synth.reverb.room-size=0.7", "-o", "synth.reverb.level=0.6"),
+            *("-T", "wav", "-O", "s16", "-r", str(SAMPLE_RATE), "-F", str(wav)),
+            str(soundfont),
+            str(mid),
+        ]
+        _run(command, "FluidSynth")
+        with wave.open(str(wav), "rb") as reader:
+            channels = reader.getnchannels()
+            data = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    return data.reshape(-1, channels)
+
+
+def _biquad_response(b: tuple[float, ...], a: tuple[float, ...], w: np.ndarray) -> np.ndarray:
+    z = np.exp(-1j * w)
+    return (b[0] + b[1] * z + b[2] * z**2) / (a[0] + a[1] * z + a[2] * z**2)
+
+
+def _k_weighting(rate: int, n: int) -> np.ndarray:
+    """BS.1770's K-weighting (high shelf +4 dB at 1.5 kHz, high pass at 38 Hz) on an rfft grid."""
+    w = np.linspace(0, np.pi, n // 2 + 1)
+    gain, w0 = 10 ** (4.0 / 40), 2 * np.pi * 1500.0 / rate
+    alpha, cos = np.sin(w0) / (2 * (1 / np.sqrt(2))), np.cos(w0)
+    root = 2 * np.sqrt(gain) * alpha
+    shelf = _biquad_response(
+        (
+            gain * ((gain + 1) + (gain - 1) * cos + root),
+            -2 * gain * ((gain - 1) + (gain + 1) * cos),
+            gain * ((gain + 1) + (gain - 1) * cos - root),
+        ),
+        (
+            (gain + 1) - (gain - 1) * cos + root,
+            2 * ((gain - 1) - (gain + 1) * cos),
+            (gain + 1) - (gain - 1) * cos - root,
+        ),
+        w,
+    )
+    w0 = 2 * np.pi * 38.0 / rate
+    alpha, cos = np.sin(w0) / (2 * 0.5), np.cos(w0)
+    high_pass = _biquad_response(
+        ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2), (1 + alpha, -2 * cos, 1 - alpha), w
+    )
+    return shelf * high_pass
+
+
+def loudness_lufs(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    """Integrated loudness (LUFS) of float samples (frames, channels) in [-1, 1], BS.1770-4:
+    K-weighted mean square in 400 ms blocks (75 % overlap), gated at -70 LUFS and 10 LU below."""
+    frames = samples.shape[0]
+    block, hop = int(0.4 * rate), int(0.1 * rate)
+    if frames < block:
+        return float("-inf")
+    n = 1 << (frames - 1).bit_length()
+    weights = _k_weighting(rate, n)
+    power = np.zeros(frames)
+    for channel in samples.T:
+        filtered = np.fft.irfft(np.fft.rfft(channel, n) * weights, n)[:frames]
+        power += filtered**2
+    cumulative = np.concatenate([[0.0], np.cumsum(power)])
+    starts = np.arange(0, frames - block + 1, hop)
+    means = (cumulative[starts + block] - cumulative[starts]) / block
+    with np.errstate(divide="ignore"):
+        blocks = -0.691 + 10 * np.log10(means)
+    kept = means[blocks > -70.0]
+    if kept.size == 0:
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(kept.mean()) - 10.0
+    with np.errstate(divide="ignore"):
+        gated = kept[-0.691 + 10 * np.log10(kept) > relative]
+    return float(-0.691 + 10 * np.log10(gated.mean()))
+
+
+def master(samples: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[np.ndarray, float, float]:
+    """int16 samples normalised to TARGET_LUFS under CEILING_DBFS, the tail faded; returns the
+    new samples, their loudness (LUFS) and peak (dBFS)."""
+    audio = samples.astype(np.float64) / 32768.0
+    fade = min(len(audio), int(FADE_SECONDS * rate))
+    if fade:
+        audio[-fade:] *= np.linspace(1.0, 0.0, fade)[:, None]
+    peak = float(np.abs(audio).max()) if audio.size else 0.0
+    if peak == 0.0:
+        return samples, float("-inf"), float("-inf")
+    loudness = loudness_lufs(audio, rate)
+    gain = 10 ** ((TARGET_LUFS - loudness) / 20) if np.isfinite(loudness) else 1.0
+    gain = min(gain, 10 ** (CEILING_DBFS / 20) / peak)
+    out = np.clip(np.round(audio * gain * 32768.0), -32768, 32767).astype("<i2")
+    new_peak = 20 * np.log10(float(np.abs(out.astype(np.int32)).max()) / 32768.0)
+    return out, loudness_lufs(out / 32768.0, rate), new_peak
+
+
+def write_wav(samples: np.ndarray, path: Path, rate: int = SAMPLE_RATE) -> None:
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(samples.shape[1])
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(np.ascontiguousarray(samples).tobytes())
+
+
+def encode(wav: Path, out: Path, title: str = "") -> None:
+    """WAV to FLAC (lossless, best compression) or MP3 (LAME VBR quality 2, about 190 kb/s)."""
+    suffix = out.suffix.lower()
+    if suffix == ".flac":
+        tags = ["-T", f"TITLE={title}"] if title else []
+        _run([_tool("flac", "flac"), "-s", "-f", "--best", *tags, "-o", str(out), str(wav)], "flac")
+    elif suffix == ".mp3":
+        tags = ["--tt", title] if title else []
+        _run([_tool("lame", "lame"), "--quiet", "-V", "2", *tags, str(wav), str(out)], "lame")
+    else:
+        raise ValueError(f"cannot encode {suffix}; formats: {', '.join(FORMATS)}")
+
+
+def render_track(
+    midi: pretty_midi.PrettyMIDI,
+    path: str | Path,
+    *,
+    soundfont: str | Path | None = None,
+    title: str = "",
+) -> dict[str, float]:
+    """Render, master and write `path` (.wav, .flac or .mp3); returns its loudness (LUFS), peak
+    (dBFS) and length (s)."""
+    out = Path(path)
+    if out.suffix.lower() not in FORMATS:
+        raise ValueError(f"audio must be one of {', '.join(FORMATS)}, not {out.name}")
+    font = Path(soundfont) if soundfont else find_soundfont()
+    gain = SYNTH_GAIN
+    raw = synthesize(midi, font, gain)
+    while np.abs(raw.astype(np.int32)).max() >= 32767 and gain > 0.05:
+        gain /= 2  # the synthesizer clipped: render again, quieter
+        raw = synthesize(midi, font, gain)
+    mastered, loudness, peak = master(raw)
+    if out.suffix.lower() == ".wav":
+        write_wav(mastered, out)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            wav = Path(tmp) / "master.wav"
+            write_wav(mastered, wav)
+            encode(wav, out, title)
+    return {"loudness_lufs": loudness, "peak_dbfs": peak, "seconds": len(mastered) / SAMPLE_RATE}
