@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--chorales", default=None, help="file with one corpus name per line")
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(func=_evaluate)
+
+    from composer.compose_cli import add_commands
+
+    add_commands(sub)  # compose, embellish
     return parser
 
 

@@ -7,6 +7,7 @@ slivers) and keeps a large font, so it stays readable when a phone scales it dow
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -39,8 +40,18 @@ def _voice_label(voice: int, n_voices: int) -> str:
     return VOICE_LABELS[voice] if voice < len(VOICE_LABELS) else f"Voice {voice + 1}"
 
 
-def render_roll(score: Score, path: str | Path, *, title: str = "") -> Path:
-    """Draw `score` as a piano roll into the PNG file `path`; returns the path."""
+def render_roll(
+    score: Score,
+    path: str | Path,
+    *,
+    title: str = "",
+    marked: Iterable[tuple[int, int, int, int]] = (),
+    sections: Sequence[tuple[str, int]] = (),
+) -> Path:
+    """Draw `score` as a piano roll into the PNG file `path`; returns the path.
+
+    `marked` notes (voice, start, end, pitch), e.g. the embellished ones, are outlined in black
+    and hatched; `sections` (label, start step) get a heavier line and their label on top."""
     out = Path(path)
     notes = [score.notes(v) for v in range(score.n_voices)]
     pitches = [p for voice in notes for _, _, p in voice]
@@ -61,6 +72,7 @@ def render_roll(score: Score, path: str | Path, *, title: str = "") -> Path:
             )
         for start in score.bar_starts():
             ax.axvline(start - 0.5, color="#b9b4a8", linewidth=0.8, zorder=0)
+        _mark(ax, list(marked), sections, high)
         _bar_ticks(ax, score)
         ticks = sorted({p for p in range(low, high + 1) if p % 12 == 0} | {low, high})
         ax.set_yticks(ticks, [pitch_label(p) for p in ticks], fontsize=13)
@@ -74,6 +86,10 @@ def render_roll(score: Score, path: str | Path, *, title: str = "") -> Path:
             Patch(color=VOICE_COLOURS[v % len(VOICE_COLOURS)], label=_voice_label(v, len(notes)))
             for v in range(len(notes))
         ]
+        if marked:
+            handles.append(
+                Patch(facecolor="none", edgecolor="black", hatch="///", label="embellished")
+            )
         ax.legend(
             handles=handles,
             loc="lower right",
@@ -89,6 +105,29 @@ def render_roll(score: Score, path: str | Path, *, title: str = "") -> Path:
     finally:
         plt.close(fig)
     return out
+
+
+def _mark(
+    ax: plt.Axes,
+    marked: list[tuple[int, int, int, int]],
+    sections: Sequence[tuple[str, int]],
+    high: int,
+) -> None:
+    """Outline the marked notes and draw the section boundaries with their names."""
+    if marked:
+        ax.barh(
+            [p for _, _, _, p in marked],
+            [end - start for _, start, end, _ in marked],
+            left=[start for _, start, _, _ in marked],
+            height=0.8,
+            color="none",
+            edgecolor="black",
+            hatch="///",
+            linewidth=1.0,
+        )
+    for label, start in sections:
+        ax.axvline(start - 0.5, color="#4a4a4a", linewidth=1.8, zorder=0)
+        ax.text(start + 0.5, high + 1.0, label, fontsize=11, va="bottom", color="#4a4a4a")
 
 
 def _bar_ticks(ax: plt.Axes, score: Score) -> None:
