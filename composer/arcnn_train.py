@@ -50,7 +50,7 @@ MODEL_SIZES: dict[str, ArcnnConfig] = {
 
 @dataclass
 class ArcnnTrainConfig:
-    steps: int = 6000
+    steps: int = 2500
     batch_size: int = 16
     crop_steps: int = 64  # 4 bars of 4/4; the net is convolutional, so any length runs later
     lr: float = 2e-3
@@ -71,8 +71,8 @@ class ArcnnTrainConfig:
 
 
 RECIPES: dict[str, ArcnnTrainConfig] = {
-    # About an hour on 2 free CPU cores: 96k crops of 64 steps (12 crops/s measured on one
-    # thread shared with another training job; 120 steps already gave notewise NLL 0.72).
+    # About an hour on 2 CPU cores: 40k crops of 64 steps (12 crops/s measured on one thread
+    # shared with another training job; 120 steps already gave notewise NLL 0.72).
     "cpu": ArcnnTrainConfig(),
     # The full model in minutes on one H100 (bf16).
     "gpu": ArcnnTrainConfig(

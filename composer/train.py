@@ -352,12 +352,17 @@ def _parse_overrides(config: GanTrainConfig, pairs: list[str]) -> GanTrainConfig
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["arcnn"]:
+        from composer.arcnn_train import main as arcnn_main
+
+        return arcnn_main(argv)
     parser = argparse.ArgumentParser(
         prog="composer train",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", choices=["gan"])
+    parser.add_argument("model", choices=["gan", "arcnn"])
     parser.add_argument("--recipe", choices=sorted(RECIPES), default="cpu")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--device", default=None, help="cpu or cuda (default: the recipe's)")
@@ -376,7 +381,7 @@ def main(argv: list[str] | None = None) -> None:
         config = replace(config, steps=args.steps)
     if args.device is not None:
         config = replace(config, device=args.device)
-    command = "composer train " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "composer train " + " ".join(argv)
     weights = train_gan(config, args.out, resume=args.resume, command=command)
     print(f"generator weights: {weights}")
 
