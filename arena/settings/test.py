@@ -1,5 +1,7 @@
 """The test suite: the local settings with fast password hashing and in-memory mail."""
 
+import tempfile
+
 from arena.settings.local import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -10,3 +12,6 @@ STORAGES = {  # no manifest needed: tests never run collectstatic
 }
 STATIC_ROOT = VAR_DIR / "static-test"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploaded and rendered files of a test run go to a folder of their own, not the demo's.
+if "DJANGO_MEDIA_ROOT" not in os.environ:  # noqa: F405
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="arena-test-media-"))  # noqa: F405
