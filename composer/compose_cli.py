@@ -74,7 +74,7 @@ def _embellish(args: argparse.Namespace) -> None:
         raise InputError(f"{args.input} has {score.n_voices} tracks; embellish takes 1 to 4 voices")
     try:
         out = embellish(
-            load_arcnn(),
+            load_arcnn(SHIPPED_ARCNN),
             score,
             remove=args.remove,
             add=args.add,

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fluidsynth timgm6mb-soundfont redis-server postgresql)
+APT_PACKAGES=(fluidsynth timgm6mb-soundfont flac lame redis-server postgresql)
 [ "${WITH_BROWSER:-1}" = 1 ] && APT_PACKAGES+=(chromium)
 
 missing=()

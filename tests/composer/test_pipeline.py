@@ -1,0 +1,218 @@
+"""`compose` end to end with tiny untrained models: form, melody, cadence, determinism, the
+instruments of both styles, and the files (audio, roll, MusicXML, metrics) a user gets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from composer import pipeline
+from composer.arcnn import Arcnn, ArcnnConfig
+from composer.chorales import load_chorales
+from composer.diminution import embellish_by_rule
+from composer.gan import SHIPPED_GAN, GanConfig, Generator, save_generator
+from composer.instrumentation import STYLE_PARTS, perform
+from composer.melody import extract_melody
+from composer.outputs import write_composition
+from composer.pipeline import (
+    Composition,
+    MissingWeights,
+    arcnn_embellisher,
+    arcnn_refiner,
+    compose,
+    gan_harmonizer,
+)
+from composer.render_audio import SOUNDFONT_CANDIDATES, SOUNDFONT_DIR
+from composer.samples import sample_melodies
+
+MELODIES = {s.slug: extract_melody(s.path).score for s in sample_melodies()}
+HAS_SYNTH = shutil.which("fluidsynth") is not None and any(
+    (SOUNDFONT_DIR / name).is_file() for name in SOUNDFONT_CANDIDATES
+)
+
+
+def tiny_gan() -> Generator:
+    torch.manual_seed(0)
+    config = GanConfig(
+        channels=8, mid_channels=8, mid_dilations=(1,), noise_channels=4, critic_channels=8
+    )
+    return Generator(config).eval()
+
+
+def tiny_arcnn() -> Arcnn:
+    torch.manual_seed(0)
+    return Arcnn(ArcnnConfig(channels=8, dilations=(1,))).eval()
+
+
+@pytest.fixture(scope="module")
+def models() -> dict[str, object]:
+    arcnn = tiny_arcnn()
+    return {
+        "harmonizer": gan_harmonizer(tiny_gan()),
+        "refiner": arcnn_refiner(arcnn, iterations=2),
+        "embellisher": arcnn_embellisher(arcnn, iterations=2),
+    }
+
+
+def composed(slug: str = "ode-to-joy", models=None, **options) -> Composition:
+    return compose(MELODIES[slug], **(models or {}), **options)
+
+
+@pytest.fixture(scope="module")
+def piece(models) -> Composition:
+    return composed(models=models)
+
+
+def test_the_piece_lasts_a_minute_in_its_form(piece: Composition) -> None:
+    assert piece.seconds == pytest.approx(60, rel=0.05)
+    assert piece.score.n_voices == 4 and piece.score.n_steps == piece.plan.n_steps
+    kinds = [s.kind for s in piece.sections]
+    assert kinds[0] == "statement" and "variation" in kinds and kinds[-1] == "cadence"
+
+
+def test_the_statement_keeps_the_melody_in_the_top_voice(piece: Composition) -> None:
+    melody = MELODIES["ode-to-joy"]
+    statement = piece.sections[0]
+    kept = min(statement.end, piece.plan.trimmed_at or melody.n_steps) - 8
+    assert np.array_equal(piece.score.pitches[0, :kept], melody.pitches[0, :kept])
+
+
+def test_the_piece_ends_on_the_tonic(piece: Composition) -> None:
+    last = piece.score.pitches[:, -1]
+    tonic = MELODIES["ode-to-joy"].tonic
+    assert last[3] % 12 == tonic and last[0] % 12 == tonic
+
+
+def test_variations_are_embellished_and_marked(piece: Composition) -> None:
+    assert piece.embellished
+    variations = [s for s in piece.sections if s.kind == "variation"]
+    for voice, start, end, pitch in piece.embellished:
+        assert any(s.start <= start < s.end for s in variations)
+        assert (piece.score.pitches[voice, start:end] == pitch).all()
+
+
+def test_the_same_seed_gives_the_same_piece(models, piece: Composition) -> None:
+    again = composed(models=models)
+    assert np.array_equal(again.score.pitches, piece.score.pitches)
+    assert np.array_equal(again.score.onsets, piece.score.onsets)
+    first = perform(piece.score, piece.sections, seed=0)
+    second = perform(again.score, again.sections, seed=0)
+    notes = [[(n.start, n.pitch, n.velocity) for n in i.notes] for i in first.instruments]
+    assert notes == [[(n.start, n.pitch, n.velocity) for n in i.notes] for i in second.instruments]
+    other = composed(models=models, seed=5)
+    assert not np.array_equal(other.score.pitches, piece.score.pitches)
+
+
+def test_the_summary_says_key_and_embellishment(piece: Composition) -> None:
+    assert "D major" in piece.summary
+    assert f"{len(piece.embellished)} notes embellished" in piece.summary
+    assert "parallel" in piece.summary
+
+
+def test_progress_is_reported_up_to_done(models) -> None:
+    seen: list[float] = []
+    composed("korobeiniki", models=models, progress=lambda f, m: seen.append(f))
+    assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+@pytest.mark.parametrize("style", ["baroque", "space"])
+def test_each_style_has_its_named_instruments(piece: Composition, style: str) -> None:
+    midi = perform(piece.score, piece.sections, style=style, tempo_curve=piece.plan.tempo_curve())
+    tracks = {(i.name, i.program) for i in midi.instruments}
+    assert tracks == {(p.name, p.program) for p in STYLE_PARTS[style]}
+    names = {name for name, _ in tracks}
+    if style == "baroque":
+        assert {"Church Organ", "Harpsichord", "Violin I", "Cello"} <= names
+    else:
+        assert {"Celesta", "Choir", "Warm Pad", "Sub Bass"} <= names
+        sub = next(i for i in midi.instruments if i.name == "Sub Bass")
+        bass = {n for _, _, n in piece.score.notes(3)}
+        assert {n.pitch + 12 for n in sub.notes} <= bass
+    # Not mechanical: velocities vary and the tempo eases into the last chord.
+    velocities = [n.velocity for i in midi.instruments for n in i.notes]
+    assert len(set(velocities)) > 10
+    _, tempi = midi.get_tempo_changes()
+    assert tempi[-1] < tempi[0]
+
+
+def test_rule_embellishment_adds_passing_notes_to_bach() -> None:
+    chorale = load_chorales("valid")[0]
+    varied = embellish_by_rule(chorale, risk=1.0, seed=0)
+    added = pipeline.added_notes(chorale, varied)
+    assert added and all(voice > 0 for voice, *_ in added)
+    assert np.array_equal(varied.pitches[0], chorale.pitches[0])
+
+
+def test_without_the_arcnn_weights_the_gan_composes_alone(tmp_path: Path, monkeypatch) -> None:
+    import composer.arcnn
+    import composer.gan
+
+    save_generator(tiny_gan(), tmp_path / "gan.pt", meta={})
+    monkeypatch.setattr(composer.gan, "SHIPPED_GAN", tmp_path / "gan.pt")
+    monkeypatch.setattr(composer.arcnn, "SHIPPED_ARCNN", tmp_path / "missing.pt")
+    monkeypatch.setattr(pipeline, "_models", {})
+    piece = composed("twinkle-twinkle", seconds=30)
+    assert "AR-CNN weights missing" in piece.summary
+    assert piece.seconds == pytest.approx(30, rel=0.05)
+    monkeypatch.setattr(composer.gan, "SHIPPED_GAN", tmp_path / "missing.pt")
+    monkeypatch.setattr(pipeline, "_models", {})
+    with pytest.raises(MissingWeights):
+        composed("twinkle-twinkle")
+
+
+@pytest.mark.skipif(not HAS_SYNTH, reason="FluidSynth or a General MIDI soundfont is missing")
+def test_the_files_of_a_piece(models, tmp_path: Path) -> None:
+    import music21
+
+    short = composed("korobeiniki", models=models, seconds=20, style="space")
+    paths = write_composition(
+        short,
+        tmp_path / "piece.mid",
+        audio=tmp_path / "piece.wav",
+        roll=tmp_path / "piece.png",
+        score=tmp_path / "piece.musicxml",
+    )
+    assert {p.name for p in paths} >= {"piece.mid", "piece.wav", "piece.png", "piece.json"}
+    with wave.open(str(tmp_path / "piece.wav"), "rb") as reader:
+        assert reader.getframerate() == 44_100
+        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    peak = 20 * np.log10(np.abs(samples.astype(np.int32)).max() / 32768)
+    assert peak < -1.0
+    assert np.sqrt(np.mean((samples / 32768.0) ** 2)) > 0.01  # not silent
+    assert (tmp_path / "piece.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    parsed = music21.converter.parse(str(tmp_path / "piece.musicxml"))
+    assert len(parsed.parts) == 4
+    assert parsed.parts[0].highestTime == pytest.approx(short.score.n_steps / 4)
+    report = json.loads((tmp_path / "piece.json").read_text())
+    assert report["summary"] == short.summary and report["audio"]["peak_dbfs"] < -1.0
+    assert "parallel_5ths_8ves_per_bar" in report["metrics"]
+
+
+@pytest.mark.skipif(
+    not (shutil.which("flac") and shutil.which("lame") and HAS_SYNTH),
+    reason="the flac and lame encoders (scripts/bootstrap.sh installs them) are missing",
+)
+def test_flac_and_mp3_come_from_real_encoders(tmp_path: Path) -> None:
+    from composer.mastering import encode, write_wav
+
+    tone = (8000 * np.sin(np.arange(44_100) * 2 * np.pi * 440 / 44_100)).astype("<i2")
+    write_wav(np.stack([tone, tone], axis=1), tmp_path / "tone.wav")
+    encode(tmp_path / "tone.wav", tmp_path / "tone.flac", title="tone")
+    encode(tmp_path / "tone.wav", tmp_path / "tone.mp3", title="tone")
+    assert (tmp_path / "tone.flac").read_bytes()[:4] == b"fLaC"
+    mp3 = (tmp_path / "tone.mp3").read_bytes()
+    assert mp3[:3] == b"ID3" or mp3[0] == 0xFF
+
+
+@pytest.mark.skipif(not SHIPPED_GAN.exists(), reason="the shipped GAN weights are not trained yet")
+def test_the_shipped_models_compose_a_minute() -> None:
+    piece = composed("twinkle-twinkle")
+    assert piece.seconds == pytest.approx(60, rel=0.05)
+    assert "C major" in piece.summary
+    assert piece.score.pitches[3, -1] % 12 == 0
