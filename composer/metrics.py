@@ -93,7 +93,13 @@ def parallel_5ths_8ves_per_bar(score: Score) -> float:
     fifths approached from another interval, a fifth to an octave, and "staggered" fifths where
     the voices move at different steps are not counted.
     """
-    return _nan_if_empty(_parallels(score, PERFECT_CLASSES), len(bar_spans(score)))
+    return _nan_if_empty(parallel_count(score), len(bar_spans(score)))
+
+
+def parallel_count(score: Score) -> int:
+    """The number of parallel fifths and octaves in the piece (`parallel_5ths_8ves_per_bar`'s
+    numerator)."""
+    return _parallels(score, PERFECT_CLASSES)
 
 
 def voice_crossings_per_bar(score: Score) -> float:
@@ -104,11 +110,16 @@ def voice_crossings_per_bar(score: Score) -> float:
     voice's counts once; a crossing held through several verticals counts each time, a unison is
     not a crossing. The count over all adjacent pairs is divided by the number of bars.
     """
+    return _nan_if_empty(crossing_count(score), len(bar_spans(score)))
+
+
+def crossing_count(score: Score) -> int:
+    """The number of crossed verticals in the piece (`voice_crossings_per_bar`'s numerator)."""
     count = 0
     for v in range(score.n_voices - 1):
         upper, lower = _pair_verticals(score, v, v + 1)
         count += int(((upper != REST) & (lower != REST) & (lower > upper)).sum())
-    return _nan_if_empty(count, len(bar_spans(score)))
+    return count
 
 
 def _voice_notes(score: Score, voices: Iterable[int] | None) -> list[tuple[int, list[int]]]:

@@ -22,6 +22,7 @@ import numpy as np
 
 from composer.constants import LOWEST_PITCH, REST
 from composer.features import REST_CLASS
+from composer.score import Score
 
 PAIRS = list(itertools.combinations(range(4), 2))
 
@@ -124,3 +125,39 @@ def decode_voices(
         out[:, start:end] = states[n][index][:, None]
         index = int(back[n][index])
     return out
+
+
+def _changed_runs(draft: Score, proposal: Score) -> list[tuple[int, int, int]]:
+    """(voice, start, end) spans of the lower voices where the proposal differs from the draft."""
+    runs = []
+    for voice in range(1, min(draft.n_voices, proposal.n_voices)):
+        differs = (draft.pitches[voice] != proposal.pitches[voice]) | (
+            draft.onsets[voice] != proposal.onsets[voice]
+        )
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], differs.astype(int), [0]])))
+        runs.extend((voice, int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True))
+    return runs
+
+
+def keep_sound_changes(draft: Score, proposal: Score, seed: int = 0) -> Score:
+    """The draft with those of the proposal's changes that add no parallel fifth or octave and no
+    voice crossing: a refinement that can only improve the draft's voice leading.
+
+    Changes are taken run by run (a voice's span of consecutive changed steps), in a seeded
+    random order, each kept only if neither count rises.
+    """
+    from composer.metrics import crossing_count, parallel_count
+
+    current = draft.with_pitches(draft.pitches.copy(), draft.onsets.copy())
+    faults = (parallel_count(current), crossing_count(current))
+    runs = _changed_runs(draft, proposal)
+    for index in np.random.default_rng(seed).permutation(len(runs)):
+        voice, start, end = runs[index]
+        pitches, onsets = current.pitches.copy(), current.onsets.copy()
+        pitches[voice, start:end] = proposal.pitches[voice, start:end]
+        onsets[voice, start:end] = proposal.onsets[voice, start:end]
+        candidate = current.with_pitches(pitches, onsets)
+        counts = (parallel_count(candidate), crossing_count(candidate))
+        if counts[0] <= faults[0] and counts[1] <= faults[1]:
+            current, faults = candidate, counts
+    return current

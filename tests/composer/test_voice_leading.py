@@ -6,7 +6,9 @@ import numpy as np
 
 from composer.constants import LOWEST_PITCH
 from composer.features import N_CLASSES
-from composer.voice_leading import VoiceLeadingRules, decode_voices
+from composer.metrics import crossing_count, parallel_count
+from composer.score import Score
+from composer.voice_leading import VoiceLeadingRules, decode_voices, keep_sound_changes
 
 FLOOR = -20.0
 
@@ -78,3 +80,21 @@ def test_no_conflict_means_the_model_choice_and_no_flicker():
     rules = VoiceLeadingRules(change=0.0, offbeat_change=0.0)
     free = decode_voices(_log_probs(8, choices), soprano, rules) + LOWEST_PITCH
     assert free[1, 3] == 62  # without the rhythm costs, the per-step favourite is taken
+
+
+def _score(rows: list[list[int]]) -> Score:
+    pitches = np.array(rows)
+    return Score(pitches=pitches, onsets=np.zeros_like(pitches, dtype=bool))
+
+
+def test_refinement_keeps_only_changes_that_add_no_parallel_or_crossing():
+    # Soprano C5 -> D5 over two half bars; the draft's alto holds F4 (a sixth below D5: no fault).
+    draft = _score([[72] * 8 + [74] * 8, [65] * 16, [60] * 16, [48] * 16])
+    # The proposal moves the alto F4 -> G4 with the soprano (parallel fifths), and lets the
+    # tenor move C4 -> B3 (contrary to the soprano: harmless).
+    proposal = _score([[72] * 8 + [74] * 8, [65] * 8 + [67] * 8, [60] * 8 + [59] * 8, [48] * 16])
+    assert parallel_count(proposal) == 1
+    kept = keep_sound_changes(draft, proposal, seed=0)
+    assert list(kept.pitches[1]) == [65] * 16  # the parallel fifth is refused
+    assert list(kept.pitches[2]) == [60] * 8 + [59] * 8  # the harmless change is taken
+    assert parallel_count(kept) == 0 and crossing_count(kept) == 0
