@@ -169,7 +169,9 @@ def compose(
     progress: Progress | None = None,
 ) -> Composition:
     """A piece of about `seconds` on the melody (voice 0 of `melody`). Models not given are the
-    shipped ones (see `load_models`); `progress(fraction, message)` hears of each stage."""
+    shipped ones (see `load_models`); the shipped refiner joins only the shipped harmonizer, so a
+    custom harmonizer without a refiner is used as it is. `progress(fraction, message)` hears of
+    each stage."""
     report = progress or (lambda fraction, message: None)
     notes: list[str] = []
     names = ["custom harmonizer", "custom refiner" if refiner else "", "custom embellisher"]
