@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from composer.form import FormPlan, Section, finish, plan_form
-from composer.metrics import piece_metrics, scale_pitch_classes
+from composer.metrics import parallel_count, piece_metrics, scale_pitch_classes
 from composer.score import Score
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ def compose(
     body = harmonizer(plan.melody(), seed=seed)
     report(0.35, "harmonized")
     if refiner is not None:
-        body = refiner(body, seed=seed + 1)
+        body = refine_soundly(body, refiner, seed + 1)
         report(0.6, "refined")
     sections = plan.sections()
     variations = [s for s in sections if s.kind == "variation"]
@@ -233,14 +233,6 @@ def compose(
     return composition
 
 
-def parallel_count(score: Score) -> int:
-    """Parallel fifths and octaves between any two voices, counted."""
-    from composer.metrics import parallel_5ths_8ves_per_bar
-
-    rate = parallel_5ths_8ves_per_bar(score)
-    return round(rate * len(score.bar_starts())) if np.isfinite(rate) else 0
-
-
 def summarize(composition: Composition, notes: list[str] = ()) -> str:  # type: ignore[assignment]
     """One line in plain words: key, length, form, parallels, embellished notes, fallbacks."""
     from composer.melody import key_name
@@ -260,7 +252,7 @@ def summarize(composition: Composition, notes: list[str] = ()) -> str:  # type: 
     if plan.trimmed_at is not None:
         bars = plan.section_steps // plan.tune.steps_per_bar
         parts.append(f"the tune cut to {bars} bars at a phrase end")
-    fifths = parallel_count(score)
+    fifths = parallel_count(score)  # composer.metrics' own count, the number judges see
     parts.append(f"{fifths} parallel fifth{'s' * (fifths != 1)}/octaves")
     parts.append(f"{len(composition.embellished)} notes embellished")
     return ", ".join(parts + list(notes))
@@ -270,7 +262,15 @@ def hybrid_harmonizer(melody: Score, seed: int = 0) -> Score:
     """GAN draft refined by the AR-CNN, with the shipped weights: the `hybrid` model."""
     models = load_models()
     draft = models.harmonizer(melody, seed=seed)
-    return models.refiner(draft, seed=seed + 1) if models.refiner else draft
+    return refine_soundly(draft, models.refiner, seed + 1) if models.refiner else draft
+
+
+def refine_soundly(draft: Score, refiner: Refiner, seed: int) -> Score:
+    """The refiner's rewrite of the draft, keeping only the changes that add no parallel fifth,
+    octave or voice crossing (`composer.voice_leading.keep_sound_changes`)."""
+    from composer.voice_leading import keep_sound_changes
+
+    return keep_sound_changes(draft, refiner(draft, seed=seed), seed=seed)
 
 
 def _register() -> None:
