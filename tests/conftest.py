@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# The models in the tests are tiny: one thread each is as fast, and a test run never fights the
+# worker processes it starts (or a training job beside it) for the cores.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import pytest
 
 from arena.accounts.models import Role, User
