@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import json
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -36,7 +37,14 @@ from composer.chorale_batches import ChoraleBatches
 from composer.chorales import load_chorales
 from composer.metrics import NOTEWISE_NLL, average_metrics, piece_metrics
 from composer.score import Score
-from composer.train import WATCHED, MetricsLog, _parse_overrides, _progress, reference_metrics
+from composer.train import (
+    WATCHED,
+    MetricsLog,
+    _device_name,
+    _parse_overrides,
+    _progress,
+    reference_metrics,
+)
 
 # Model sizes by name, chosen with the recipe (or `--set model_size=...`).
 MODEL_SIZES: dict[str, ArcnnConfig] = {
@@ -164,8 +172,11 @@ def train_arcnn(
     out: str | Path,
     resume: bool = False,
     model_config: ArcnnConfig | None = None,
+    command: str = "",
 ) -> Path:
-    """Train the AR-CNN; returns the path of the weights written to `out/arcnn.pt`."""
+    """Train the AR-CNN; returns the path of the weights written to `out/arcnn.pt`.
+
+    `command` is recorded in the weights' metadata for the model card."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if config.threads:
@@ -238,6 +249,8 @@ def train_arcnn(
 
     final = log.rows[-1] if log.rows else {}
     meta = {
+        "command": command,
+        "device_name": _device_name(device),
         "train_config": asdict(config),
         "steps": step,
         "seconds": final.get("seconds"),
@@ -277,7 +290,8 @@ def main(argv: list[str] | None = None) -> None:
         config = replace(config, steps=args.steps)
     if args.device is not None:
         config = replace(config, device=args.device)
-    weights = train_arcnn(config, args.out, resume=args.resume)
+    command = "composer train " + " ".join(argv if argv is not None else sys.argv[1:])
+    weights = train_arcnn(config, args.out, resume=args.resume, command=command)
     print(f"AR-CNN weights: {weights}")
 
 
