@@ -129,4 +129,17 @@ def compose(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
     }
 
 
-HANDLERS: dict[str, Handler] = {"melody_analyse": melody_analyse, "compose": compose}
+def soundcloud_publish(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
+    """Post an event's winners to SoundCloud (idempotent: see arena.publishing.services)."""
+    from arena.publishing.services import publications_upload
+
+    return publications_upload(
+        event_id=job.payload["event_id"], user_id=job.payload["user_id"], progress=progress
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    "melody_analyse": melody_analyse,
+    "compose": compose,
+    "soundcloud_publish": soundcloud_publish,
+}

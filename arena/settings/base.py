@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "arena.events",
     "arena.jobs",
     "arena.submissions",
+    "arena.judging",
+    "arena.publishing",
     "arena.pages",
     "arena.api",
     "arena.demo",
@@ -163,3 +165,22 @@ LOGGING = {
 
 # Pieces a team may have queued or running at once, so that no team floods the generation queue.
 ARENA_TEAM_ACTIVE_JOBS = int(os.environ.get("ARENA_TEAM_ACTIVE_JOBS", "2"))
+
+# SoundCloud (DESIGN §6): an organiser connects an account with OAuth 2.1 + PKCE, then the winners
+# are posted by a job. Tokens are encrypted at rest with SOUNDCLOUD_TOKEN_KEY (else SECRET_KEY).
+SOUNDCLOUD_CLIENT_ID = os.environ.get("SOUNDCLOUD_CLIENT_ID", "")
+SOUNDCLOUD_CLIENT_SECRET = os.environ.get("SOUNDCLOUD_CLIENT_SECRET", "")
+SOUNDCLOUD_AUTHORIZE_URL = os.environ.get(
+    "SOUNDCLOUD_AUTHORIZE_URL", "https://secure.soundcloud.com/authorize"
+)
+SOUNDCLOUD_TOKEN_URL = os.environ.get(
+    "SOUNDCLOUD_TOKEN_URL", "https://secure.soundcloud.com/oauth/token"
+)
+SOUNDCLOUD_API_URL = os.environ.get("SOUNDCLOUD_API_URL", "https://api.soundcloud.com")
+SOUNDCLOUD_REDIRECT_URI = os.environ.get("SOUNDCLOUD_REDIRECT_URI", "")  # else built per request
+SOUNDCLOUD_TOKEN_KEY = os.environ.get("SOUNDCLOUD_TOKEN_KEY", "")
+# Server errors are retried with exponential back-off; a rate limit is waited out when it ends
+# within SOUNDCLOUD_MAX_WAIT_S, otherwise the entry shows when to try again.
+SOUNDCLOUD_MAX_RETRIES = int(os.environ.get("SOUNDCLOUD_MAX_RETRIES", "4"))
+SOUNDCLOUD_BACKOFF_S = float(os.environ.get("SOUNDCLOUD_BACKOFF_S", "2"))
+SOUNDCLOUD_MAX_WAIT_S = float(os.environ.get("SOUNDCLOUD_MAX_WAIT_S", "300"))
