@@ -4,6 +4,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from arena.api.views import EventViewSet
+from arena.judging.api import EventEntriesApi, LeaderboardApi, ScoreCreateApi
+from arena.publishing.api import PublishApi
 from arena.submissions.api import (
     CompositionCreateApi,
     CompositionDetailApi,
@@ -28,5 +30,9 @@ urlpatterns = [
     path(
         "compositions/<int:pk>/submit/", CompositionSubmitApi.as_view(), name="composition-submit"
     ),
+    path("events/<slug:slug>/entries/", EventEntriesApi.as_view(), name="event-entries"),
+    path("entries/<int:pk>/scores/", ScoreCreateApi.as_view(), name="entry-scores"),
+    path("events/<slug:slug>/leaderboard/", LeaderboardApi.as_view(), name="event-leaderboard"),
+    path("events/<slug:slug>/publish/", PublishApi.as_view(), name="event-publish"),
     path("", include(router.urls)),
 ]

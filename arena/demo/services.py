@@ -10,9 +10,12 @@ from django.utils import timezone
 
 from arena.accounts.models import Role, User
 from arena.accounts.services import user_create
+from arena.demo.entries import demo_entry_create
 from arena.events.models import Event, Phase, Team
 from arena.events.services import event_create, team_create, team_join
-from arena.submissions.models import Melody
+from arena.judging.models import CRITERIA, JudgeAssignment, Score
+from arena.judging.services import judging_setup_get_or_create
+from arena.submissions.models import Composition, Melody
 from arena.submissions.services import melody_create_from_sample
 
 SPACE_BRIEF = (
@@ -98,6 +101,51 @@ def _melodies(event: Event, users: dict[str, User]) -> None:
         melody_create_from_sample(team=team, user=founder, slug=slug)
 
 
+# The finished event's entries (a Bach chorale each) and the judges' marks. judge1 is harsh and
+# judge3 lenient; normalisation makes them count alike (arena.judging.scoring).
+FINISHED_ENTRIES = {"Fugue State": "bach/bwv104.6", "Well-Tempered Rockets": "bach/bwv146.8"}
+FINISHED_MARKS = {
+    "judge1": {"Fugue State": (5, 4, 6, 5, 6), "Well-Tempered Rockets": (3, 4, 4, 3, 4)},
+    "judge2": {"Fugue State": (7, 6, 8, 7, 8), "Well-Tempered Rockets": (7, 7, 6, 6, 7)},
+    "judge3": {"Fugue State": (9, 9, 10, 9, 9), "Well-Tempered Rockets": (8, 9, 8, 8, 8)},
+}
+FINISHED_COMMENTS = {
+    "Fugue State": "Lovely voice leading in the inner parts; the ending lands well.",
+    "Well-Tempered Rockets": "Bold, but the bass drifts out of its range twice.",
+}
+
+
+def _finished_results(event: Event, users: dict[str, User]) -> None:
+    """Each team of the finished event has an entry, scored by all three judges, and the results
+    are published, so the leaderboard and posting to SoundCloud can be tried at once."""
+    entries: dict[str, Composition] = {}
+    for team_name, chorale in FINISHED_ENTRIES.items():
+        team = Team.objects.get(event=event, name=team_name)
+        entry = team.compositions.filter(is_entry=True).first()
+        if entry is None:
+            entry = demo_entry_create(team=team, user=users[TEAMS[team_name][0]], chorale=chorale)
+        entries[team_name] = entry
+    for judge, marks in FINISHED_MARKS.items():
+        assignment, _ = JudgeAssignment.objects.get_or_create(
+            event=event, judge=users[judge], defaults={"invited_by": users["organiser"]}
+        )
+        for team_name, values in marks.items():
+            Score.objects.get_or_create(
+                assignment=assignment,
+                entry=entries[team_name],
+                defaults={
+                    **dict(zip(CRITERIA, values, strict=True)),
+                    "comment": FINISHED_COMMENTS[team_name],
+                    "submitted": True,
+                },
+            )
+    setup = judging_setup_get_or_create(event=event)
+    if not setup.results_published:
+        setup.results_published = True
+        setup.results_published_at = event.results_at
+        setup.save(update_fields=["results_published", "results_published_at"])
+
+
 @transaction.atomic
 def demo_seed(*, password: str) -> dict[str, Event]:
     """Make (or keep) the demo people, the live event `space-odyssey` and the finished one."""
@@ -121,4 +169,5 @@ def demo_seed(*, password: str) -> dict[str, Event]:
     for event in (live, finished):
         _teams(event, users)
     _melodies(live, users)
+    _finished_results(finished, users)
     return {"live": live, "finished": finished}

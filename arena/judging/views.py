@@ -1,0 +1,307 @@
+"""Judging pages: the judge's blind scoring, the organiser's desk, and the leaderboard.
+
+Thin views over arena.judging services and selectors. An entry's files reach a judge through
+`entry_file`, which checks the judge's assignment; team pages stay members-only.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from arena.accounts.models import Role, User
+from arena.events.models import Event
+from arena.events.selectors import event_get
+from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
+from arena.judging.selectors import (
+    judge_assignment_get,
+    judge_assignment_list,
+    judge_can_hear,
+    judge_entry_get,
+    judge_entry_list,
+    judging_progress,
+    judging_setup_of,
+    leaderboard,
+    leaderboard_visible,
+    results_published,
+    user_runs_event,
+)
+from arena.judging.services import (
+    criterion_weights_set,
+    judge_invite,
+    results_publish,
+    score_save,
+)
+from arena.publishing.models import Sharing
+from arena.publishing.selectors import (
+    publication_list,
+    publications_by_entry,
+    soundcloud_account_of,
+    soundcloud_configured,
+)
+from arena.submissions.models import Composition
+from arena.submissions.selectors import composition_metrics_in_words
+
+FILE_KINDS = {"audio": "audio/wav", "roll": "image/png"}
+
+
+def _event(slug: str) -> Event:
+    try:
+        return event_get(slug=slug)
+    except Event.DoesNotExist as exc:
+        raise Http404("No such event.") from exc
+
+
+def _assignment(request: HttpRequest, event: Event) -> JudgeAssignment:
+    assignment = judge_assignment_get(event=event, user=request.user)
+    if assignment is None:
+        raise Http404("You do not judge this event.")
+    return assignment
+
+
+def _require_organiser(request: HttpRequest, event: Event) -> None:
+    if not user_runs_event(user=request.user, event=event):
+        raise Http404("Only the event's organisers see this page.")
+
+
+# The judge --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def judge_entries(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(slug)
+    assignment = _assignment(request, event)
+    entries = judge_entry_list(assignment=assignment)
+    return render(
+        request,
+        "judging/entries.html",
+        {
+            "event": event,
+            "entries": entries,
+            "submitted": sum(e.state == "submitted" for e in entries),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def judge_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Listen, look at the piano roll, and give the five marks; save a draft or submit."""
+    event = _event(slug)
+    assignment = _assignment(request, event)
+    try:
+        entry = judge_entry_get(assignment=assignment, entry_id=pk)
+    except Composition.DoesNotExist as exc:
+        raise Http404("This entry is not one of yours to score.") from exc
+    values: dict[str, str | int | None] = (
+        entry.score.values() if entry.score else dict.fromkeys(CRITERIA)
+    )
+    comment = entry.score.comment if entry.score else ""
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        values = {c: request.POST.get(c, "") for c in CRITERIA}
+        comment = request.POST.get("comment", "")
+        submit = request.POST.get("action") != "draft"
+        try:
+            score_save(
+                assignment=assignment, entry_id=pk, values=values, comment=comment, submit=submit
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            status = 400
+        else:
+            messages.success(
+                request, f"{entry.label}: {'score submitted' if submit else 'draft saved'}."
+            )
+            return redirect("judge-entries", slug=slug)
+    criteria = [
+        {
+            "name": c,
+            "label": Criterion(c).label,
+            "value": str(values.get(c) or ""),
+            "errors": errors.get(c, []),
+        }
+        for c in CRITERIA
+    ]
+    return render(
+        request,
+        "judging/score.html",
+        {
+            "event": event,
+            "entry": entry,
+            "criteria": criteria,
+            "comment": comment,
+            "form_errors": errors.get("__all__", []),
+            "metrics": composition_metrics_in_words(composition=entry.composition),
+            "open": event.phase == "judging",
+            "range": range(SCORE_MIN, SCORE_MAX + 1),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def entry_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """An entry's audio or piano roll: to its judges, to organisers, and to everyone once the
+    results are published."""
+    composition = (
+        Composition.objects.select_related("team__event").filter(pk=pk, is_entry=True).first()
+    )
+    if composition is None or kind not in FILE_KINDS or not getattr(composition, kind):
+        raise Http404("No such file.")
+    event = composition.team.event
+    allowed = (
+        results_published(event=event)
+        or user_runs_event(user=request.user, event=event)
+        or judge_can_hear(user=request.user, composition=composition)
+    )
+    if not allowed:
+        raise Http404("No such file.")
+    return FileResponse(getattr(composition, kind).open("rb"), content_type=FILE_KINDS[kind])
+
+
+# The organiser ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(slug)
+    _require_organiser(request, event)
+    assigned = judge_assignment_list(event=event).values_list("judge_id", flat=True)
+    setup = judging_setup_of(event=event)
+    return render(
+        request,
+        "judging/desk.html",
+        {
+            "event": event,
+            "progress": judging_progress(event=event),
+            "candidates": User.objects.filter(role=Role.JUDGE)
+            .exclude(pk__in=assigned)
+            .order_by("username"),
+            "weights": [(c, Criterion(c).label, setup.weights.get(c, 1.0)) for c in CRITERIA],
+            "published": results_published(event=event),
+            "soundcloud_configured": soundcloud_configured(),
+            "soundcloud_account": soundcloud_account_of(user=request.user),
+            "publications": publication_list(event=event),
+            "sharing_choices": Sharing.choices,
+        },
+    )
+
+
+def _desk_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    event = _event(slug)
+    _require_organiser(request, event)
+    try:
+        if action == "invite":
+            judge = User.objects.filter(username=request.POST.get("username", "")).first()
+            if judge is None:
+                raise ValidationError("There is no such person.")
+            judge_invite(event=event, judge=judge, invited_by=request.user)
+            messages.success(request, f"{judge} now judges {event.name}.")
+        elif action == "weights":
+            weights = {c: request.POST.get(c, "1") for c in CRITERIA}
+            criterion_weights_set(
+                event=event, weights={c: float(v or 0) for c, v in weights.items()}, by=request.user
+            )
+            messages.success(request, "Weights saved; the leaderboard uses them at once.")
+        elif action == "publish":
+            results_publish(event=event, by=request.user)
+            messages.success(request, "Results published: the leaderboard is public.")
+    except ValueError:
+        messages.error(request, "Weights are numbers from 0 to 10.")
+    except (ValidationError, PermissionDenied) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    return redirect("judging-desk", slug=slug)
+
+
+@login_required
+@require_POST
+def judge_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
+    return _desk_action(request, slug, "invite")
+
+
+@login_required
+@require_POST
+def weights_view(request: HttpRequest, slug: str) -> HttpResponse:
+    return _desk_action(request, slug, "weights")
+
+
+@login_required
+@require_POST
+def results_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    return _desk_action(request, slug, "publish")
+
+
+# The leaderboard --------------------------------------------------------------------------------
+
+
+def _visible_leaderboard(request: HttpRequest, slug: str) -> tuple[Event, list]:
+    event = _event(slug)
+    if not leaderboard_visible(event=event, user=request.user):
+        raise Http404("The results are not published yet.")
+    return event, leaderboard(event=event)
+
+
+@require_GET
+def leaderboard_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event, rows = _visible_leaderboard(request, slug)
+    view = "raw" if request.GET.get("view") == "raw" else "normalised"
+    publications = publications_by_entry(event=event)
+    table = [
+        {
+            "row": row,
+            "criteria": row.result.raw if view == "raw" else row.result.normalised,
+            "total": row.result.raw_total if view == "raw" else row.result.total,
+            "publication": publications.get(row.composition.pk),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "judging/leaderboard.html",
+        {
+            "event": event,
+            "table": table,
+            "view": view,
+            "criteria": [(c, Criterion(c).label) for c in CRITERIA],
+            "published": results_published(event=event),
+        },
+    )
+
+
+@require_GET
+def leaderboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    event, rows = _visible_leaderboard(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-leaderboard.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["rank", "team", "entry", "judges", "score", "raw_score"]
+        + [f"{c}_normalised" for c in CRITERIA]
+        + [f"{c}_raw" for c in CRITERIA]
+    )
+    for row in rows:
+        r = row.result
+        writer.writerow(
+            [
+                row.rank,
+                row.team,
+                row.composition.pk,
+                r.judges,
+                f"{r.total:.4f}",
+                f"{r.raw_total:.2f}",
+            ]
+            + [f"{r.normalised[c]:.4f}" for c in CRITERIA]
+            + [f"{r.raw[c]:.2f}" for c in CRITERIA]
+        )
+    return response
