@@ -111,7 +111,7 @@ class SoundCloudClient:
         token_url: str,
         api_url: str,
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         max_retries: int = 4,
         backoff_s: float = 2.0,
@@ -123,7 +123,7 @@ class SoundCloudClient:
         self.token_url = token_url
         self.api_url = api_url.rstrip("/")
         self.session = session or requests.Session()
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
         self.clock = clock
         self.max_retries = max_retries
         self.backoff_s = backoff_s
