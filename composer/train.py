@@ -17,6 +17,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
@@ -40,6 +41,10 @@ from composer.gan import (
 )
 from composer.metrics import average_metrics, piece_metrics
 from composer.score import Score
+
+# Hooks of `train_gan`: after each step (step, losses) and after each validation (step, row, model).
+StepCallback = Callable[[int, dict[str, float]], None]
+EvalCallback = Callable[[int, dict[str, float], Generator], None]
 
 # The metrics plotted and logged during training, against Bach's values on the same chorales.
 WATCHED = (
@@ -244,10 +249,18 @@ def train_gan(
     resume: bool = False,
     model_config: GanConfig | None = None,
     command: str = "",
+    on_eval: EvalCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_step: StepCallback | None = None,
 ) -> Path:
     """Train the GAN; returns the path of the generator weights written to `out/gan.pt`.
 
-    `command` is recorded in the weights' metadata for the model card."""
+    `command` is recorded in the weights' metadata for the model card. Optional hooks for a host
+    that watches the run (the site's training jobs): `on_step(step, losses)` after every step,
+    `on_eval(step, row, generator)` after every validation (row as in metrics.csv), and
+    `should_stop()` after every step: when it says True the run ends there as if that were its
+    last step (validated, checkpointed, weights written, `stopped_early` in their metadata). A
+    hook that raises leaves the last checkpoint for `resume`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if config.threads:
@@ -287,6 +300,7 @@ def train_gan(
     bar = _progress(config.steps, step)
     began = time.monotonic() - elapsed
     losses = {"loss_critic": 0.0, "loss_generator": 0.0, "loss_reconstruction": 0.0}
+    stopped_early = False
     while step < config.steps:
         losses = train_step_gan(generator, critic, opt_g, opt_d, batches, config)
         for s in sched:
@@ -295,10 +309,14 @@ def train_gan(
         if bar is not None:
             bar.update(1)
             bar.set_postfix({k[5:]: f"{v:.3f}" for k, v in losses.items()})
-        if step % config.eval_every == 0 or step == config.steps:
+        if on_step is not None:
+            on_step(step, losses)
+        stopped_early = step < config.steps and should_stop is not None and should_stop()
+        if step % config.eval_every == 0 or step == config.steps or stopped_early:
             metrics = validate(generator, valid_set, device)
             elapsed = time.monotonic() - began
-            log.add({"step": step, "seconds": round(elapsed, 1), **losses, **metrics})
+            row = {"step": step, "seconds": round(elapsed, 1), **losses, **metrics}
+            log.add(row)
             torch.save(
                 {
                     "generator": generator.state_dict(),
@@ -314,6 +332,10 @@ def train_gan(
             summary = ", ".join(f"{k}={metrics[k]:.3f}" for k in WATCHED)
             message = f"step {step}: {summary}"
             print(message) if bar is None else bar.write(message)
+            if on_eval is not None:
+                on_eval(step, row, generator)
+        if stopped_early:
+            break
     if bar is not None:
         bar.close()
 
@@ -323,6 +345,7 @@ def train_gan(
         "device_name": _device_name(device),
         "train_config": asdict(config),
         "steps": step,
+        "stopped_early": stopped_early,
         "seconds": final.get("seconds"),
         "device": str(device),
         "valid_metrics": {k: final.get(k) for k in final},
