@@ -11,10 +11,21 @@ $PY manage.py migrate --no-input -v0
 $PY manage.py seed_demo
 $PY manage.py collectstatic --no-input -v0
 
+# Without SoundCloud credentials, organisers post the winners to a local stand-in of its API.
+STAND_IN=""
+if [ -z "${SOUNDCLOUD_CLIENT_ID:-}" ]; then
+  SC="http://127.0.0.1:${SOUNDCLOUD_STAND_IN_PORT:-8765}"
+  export SOUNDCLOUD_STAND_IN=1 SOUNDCLOUD_CLIENT_ID=arena-test-client \
+    SOUNDCLOUD_CLIENT_SECRET=arena-test-secret SOUNDCLOUD_AUTHORIZE_URL="$SC/authorize" \
+    SOUNDCLOUD_TOKEN_URL="$SC/oauth/token" SOUNDCLOUD_API_URL="$SC"
+  $PY -m tests.fake_soundcloud --port "${SOUNDCLOUD_STAND_IN_PORT:-8765}" > var/soundcloud.log 2>&1 &
+  STAND_IN=$!
+fi
+
 .venv/bin/celery -A tasks worker -Q gpu,default --concurrency "${WORKER_CONCURRENCY:-1}" \
   --loglevel INFO --logfile var/worker.log &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+trap 'kill $WORKER $STAND_IN 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
 
 cat <<MSG
 

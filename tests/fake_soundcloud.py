@@ -55,10 +55,10 @@ def _challenge(verifier: str) -> str:
 
 
 class FakeSoundCloud:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.state = FakeState()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.token_lifetime = timedelta(hours=1)
 
@@ -279,3 +279,14 @@ def fake_soundcloud() -> Iterator[FakeSoundCloud]:
     finally:
         fake.server.shutdown()
         fake.server.server_close()
+
+
+if __name__ == "__main__":
+    # `make demo` runs this as the SoundCloud of a machine without SoundCloud credentials.
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local stand-in for SoundCloud's API.")
+    parser.add_argument("--port", type=int, default=8765)
+    server = FakeSoundCloud(port=parser.parse_args().port)
+    print(f"stand-in SoundCloud on {server.url} (client id {CLIENT_ID})", flush=True)
+    server.server.serve_forever()

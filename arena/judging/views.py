@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -190,6 +191,7 @@ def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
             "weights": [(c, Criterion(c).label, setup.weights.get(c, 1.0)) for c in CRITERIA],
             "published": results_published(event=event),
             "soundcloud_configured": soundcloud_configured(),
+            "soundcloud_stand_in": settings.SOUNDCLOUD_STAND_IN,
             "soundcloud_account": soundcloud_account_of(user=request.user),
             "publications": publication_list(event=event),
             "sharing_choices": Sharing.choices,

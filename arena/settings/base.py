@@ -179,6 +179,8 @@ SOUNDCLOUD_TOKEN_URL = os.environ.get(
 SOUNDCLOUD_API_URL = os.environ.get("SOUNDCLOUD_API_URL", "https://api.soundcloud.com")
 SOUNDCLOUD_REDIRECT_URI = os.environ.get("SOUNDCLOUD_REDIRECT_URI", "")  # else built per request
 SOUNDCLOUD_TOKEN_KEY = os.environ.get("SOUNDCLOUD_TOKEN_KEY", "")
+# Set by `make demo` when it points the SOUNDCLOUD_* URLs at its local stand-in server.
+SOUNDCLOUD_STAND_IN = env_bool("SOUNDCLOUD_STAND_IN", False)
 # Server errors are retried with exponential back-off; a rate limit is waited out when it ends
 # within SOUNDCLOUD_MAX_WAIT_S, otherwise the entry shows when to try again.
 SOUNDCLOUD_MAX_RETRIES = int(os.environ.get("SOUNDCLOUD_MAX_RETRIES", "4"))
