@@ -9,6 +9,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("events/<slug:slug>/", pages.event_detail, name="event-detail"),
     path("", include("arena.submissions.urls")),
+    path("", include("arena.training.urls")),
     path("", include("arena.judging.urls")),
     path("", include("arena.publishing.urls")),
     path("accounts/", include("allauth.urls")),

@@ -58,16 +58,21 @@ def compose(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
     from composer.midi_io import midi_to_score
     from composer.studio import compose_piece
 
-    composition = Composition.objects.select_related("melody").get(job=job)
+    composition = Composition.objects.select_related("melody", "team_model").get(job=job)
     progress(0.02, "reading the melody")
     with composition.melody.midi.open("rb") as handle:  # any storage backend, not only disks
         melody = midi_to_score(pretty_midi.PrettyMIDI(handle))
     _load_extra_harmonizers()
+    model = composition.model
+    if composition.team_model is not None:  # a team's own GAN, registered on demand
+        from tasks.training import team_model_register
+
+        model = team_model_register(composition.team_model)
     with tempfile.TemporaryDirectory(prefix="compose-") as folder:
         piece = compose_piece(
             melody,
             folder,
-            model=composition.model,
+            model=model,
             style=composition.style,
             risk=composition.risk,
             seed=composition.seed,
@@ -108,8 +113,16 @@ def soundcloud_publish(job: Job, progress: Callable[[float, str], None]) -> dict
     )
 
 
+def train_gan(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
+    """Train a team's own GAN (tasks.training), live-reported and resumable."""
+    from tasks.training import train_team_model
+
+    return train_team_model(job, progress)
+
+
 HANDLERS: dict[str, Handler] = {
     "melody_analyse": melody_analyse,
     "compose": compose,
     "soundcloud_publish": soundcloud_publish,
+    "train_gan": train_gan,
 }

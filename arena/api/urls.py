@@ -12,6 +12,12 @@ from arena.submissions.api import (
     CompositionSubmitApi,
     MelodyCreateApi,
 )
+from arena.training.api import (
+    EventModelsApi,
+    EventTrainingsApi,
+    TrainingCancelApi,
+    TrainingDetailApi,
+)
 
 app_name = "api"
 router = DefaultRouter()
@@ -34,5 +40,9 @@ urlpatterns = [
     path("entries/<int:pk>/scores/", ScoreCreateApi.as_view(), name="entry-scores"),
     path("events/<slug:slug>/leaderboard/", LeaderboardApi.as_view(), name="event-leaderboard"),
     path("events/<slug:slug>/publish/", PublishApi.as_view(), name="event-publish"),
+    path("events/<slug:slug>/trainings/", EventTrainingsApi.as_view(), name="event-trainings"),
+    path("trainings/<int:pk>/", TrainingDetailApi.as_view(), name="training-detail"),
+    path("trainings/<int:pk>/cancel/", TrainingCancelApi.as_view(), name="training-cancel"),
+    path("events/<slug:slug>/models/", EventModelsApi.as_view(), name="event-models"),
     path("", include(router.urls)),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "arena.events",
     "arena.jobs",
     "arena.submissions",
+    "arena.training",
     "arena.judging",
     "arena.publishing",
     "arena.pages",

@@ -83,7 +83,12 @@ class MelodySerializer(serializers.ModelSerializer):
 
 
 class CompositionInputSerializer(serializers.Serializer):
-    model = serializers.ChoiceField(choices=ComposerModel.choices, default=ComposerModel.GAN)
+    model = serializers.CharField(
+        default=ComposerModel.GAN,
+        max_length=20,
+        help_text="gan, arcnn or hybrid, or team:<id> for one of your team's trained models "
+        "(GET /api/events/{slug}/models/).",
+    )
     style = serializers.ChoiceField(choices=Style.choices, default=Style.BAROQUE)
     risk = serializers.FloatField(min_value=RISK_RANGE[0], max_value=RISK_RANGE[1], default=1.0)
     seed = serializers.IntegerField(min_value=0, max_value=MAX_SEED, default=0)
@@ -107,6 +112,7 @@ class CompositionSerializer(serializers.ModelSerializer):
             "id",
             "melody",
             "model",
+            "team_model",
             "style",
             "risk",
             "seed",

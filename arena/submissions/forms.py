@@ -34,7 +34,7 @@ class MelodySampleForm(forms.Form):
 
 
 class CompositionForm(forms.Form):
-    model = forms.ChoiceField(choices=ComposerModel.choices, initial=ComposerModel.GAN)
+    model = forms.ChoiceField(choices=(), initial=ComposerModel.GAN)
     style = forms.ChoiceField(choices=Style.choices, initial=Style.BAROQUE)
     risk = forms.FloatField(
         label="Creative risk",
@@ -57,3 +57,10 @@ class CompositionForm(forms.Form):
         initial=0,
         help_text="Same seed and settings, same piece; change it for another take.",
     )
+
+    def __init__(self, *args, team_models=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """`team_models`: the team's finished models, offered beside the shipped ones."""
+        super().__init__(*args, **kwargs)
+        shipped = [(v, label) for v, label in ComposerModel.choices if v != ComposerModel.TEAM]
+        own = [(m.model_key, f"Our model: {m.name}") for m in team_models]
+        self.fields["model"].choices = shipped + own

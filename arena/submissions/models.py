@@ -21,6 +21,7 @@ class ComposerModel(models.TextChoices):
     GAN = "gan", "GAN harmonizer"
     ARCNN = "arcnn", "AR-CNN (Coconet)"
     HYBRID = "hybrid", "GAN draft refined by the AR-CNN"
+    TEAM = "team", "The team's own GAN"
 
 
 class Style(models.TextChoices):
@@ -73,6 +74,14 @@ class Composition(models.Model):
     model = models.CharField(
         max_length=10, choices=ComposerModel.choices, default=ComposerModel.GAN
     )
+    # Set when `model` is "team": the team's own trained GAN that made the piece.
+    team_model = models.ForeignKey(
+        "training.TrainingRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compositions",
+    )
     style = models.CharField(max_length=10, choices=Style.choices, default=Style.BAROQUE)
     risk = models.FloatField(default=1.0, help_text="Creative risk: the sampling temperature.")
     seed = models.PositiveIntegerField(default=0)
@@ -101,6 +110,13 @@ class Composition(models.Model):
     @property
     def status(self) -> str:
         return self.job.status
+
+    @property
+    def model_label(self) -> str:
+        """Which model made the piece, for people."""
+        if self.team_model_id is not None:
+            return f"{self.team_model.name} (trained by {self.team_model.team})"
+        return self.get_model_display()
 
     @property
     def is_done(self) -> bool:

@@ -30,7 +30,9 @@ def melody_list(*, team: Team) -> QuerySet[Melody]:
 
 def composition_list(*, team: Team) -> QuerySet[Composition]:
     """The team's history, newest first."""
-    return team.compositions.select_related("job", "melody").order_by("-created_at", "-id")
+    return team.compositions.select_related("job", "melody", "team_model__team").order_by(
+        "-created_at", "-id"
+    )
 
 
 def melody_get_for_user(*, melody_id: int, user: User) -> Melody:

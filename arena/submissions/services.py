@@ -21,6 +21,8 @@ from arena.events.models import Event, Phase, Team, TeamMembership
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create
 from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
+from arena.training.models import TrainingRun
+from arena.training.selectors import team_model_list
 from composer.errors import InputError
 from composer.melody import MAX_FILE_BYTES, ExtractedMelody, extract_melody, key_name
 from composer.midi_io import score_to_midi
@@ -121,10 +123,14 @@ def melody_create_from_sample(*, team: Team, user: User, slug: str) -> Melody:
 # Compositions -----------------------------------------------------------------------------------
 
 
+TEAM_MODEL_PREFIX = "team:"
+
+
 def _validate_controls(*, model: str, style: str, risk: float, seed: int, seconds: int) -> None:
     errors: dict[str, str] = {}
-    if model not in ComposerModel.values:
-        errors["model"] = f"Choose one of: {', '.join(ComposerModel.values)}."
+    shipped = [m for m in ComposerModel.values if m != ComposerModel.TEAM]
+    if model not in shipped and not model.startswith(TEAM_MODEL_PREFIX):
+        errors["model"] = f"Choose one of: {', '.join(shipped)}, or team:<id> for your own."
     if style not in Style.values:
         errors["style"] = f"Choose one of: {', '.join(Style.values)}."
     if not RISK_RANGE[0] <= risk <= RISK_RANGE[1]:
@@ -147,6 +153,17 @@ def _check_quota(*, team: Team) -> None:
             f"Your team already has {active} piece{'s' if active != 1 else ''} in the queue "
             f"(at most {quota}); wait for one to finish."
         )
+
+
+def _team_model(*, team: Team, model: str) -> TrainingRun | None:
+    """The team's own finished model named `team:<id>`; a team composes only with its own."""
+    if not model.startswith(TEAM_MODEL_PREFIX):
+        return None
+    key = model.removeprefix(TEAM_MODEL_PREFIX)
+    found = team_model_list(team=team).filter(pk=int(key)).first() if key.isdigit() else None
+    if found is None:
+        raise ValidationError({"model": "Choose one of your team's finished models."})
+    return found
 
 
 def _compose_job(*, composition_payload: dict[str, Any], user: User) -> Job:
@@ -175,10 +192,13 @@ def composition_create(
     _require_member(team=team, user=user)
     _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Composing")
     _check_quota(team=team)
+    team_model = _team_model(team=team, model=model)
     controls = {"model": model, "style": style, "risk": risk, "seed": seed, "seconds": seconds}
     job = _compose_job(composition_payload={"melody_id": melody.pk, **controls}, user=user)
+    if team_model is not None:
+        controls["model"] = ComposerModel.TEAM
     composition = Composition.objects.create(
-        melody=melody, team=team, created_by=user, job=job, **controls
+        melody=melody, team=team, created_by=user, job=job, team_model=team_model, **controls
     )
     job.payload["composition_id"] = composition.pk
     job.save(update_fields=["payload"])

@@ -39,6 +39,7 @@ from arena.submissions.services import (
     melody_create_from_sample,
     melody_create_from_upload,
 )
+from arena.training.selectors import team_model_list
 from composer.errors import InputError
 
 FILE_KINDS = {
@@ -112,7 +113,9 @@ def _studio(
     request: HttpRequest, event: Event, team: Team, status: int = 200, **forms: Any
 ) -> HttpResponse:
     melodies = list(melody_list(team=team))
-    compose_form = forms.get("compose_form") or CompositionForm()
+    compose_form = forms.get("compose_form") or CompositionForm(
+        team_models=team_model_list(team=team)
+    )
     return render(
         request,
         "submissions/studio.html",
@@ -201,7 +204,7 @@ def compose_view(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team_or_redirect(request, event)
     if team is None:
         return redirect("event-detail", slug=slug)
-    form = CompositionForm(request.POST)
+    form = CompositionForm(request.POST, team_models=team_model_list(team=team))
     melody_id = request.POST.get("melody", "")
     try:
         melody = melody_get_for_user(melody_id=int(melody_id), user=request.user)
