@@ -84,7 +84,7 @@ parallel fifths/octaves and crossings; `gan-raw` is the same generator decoded n
 | Data | {DATA} |
 | Command | `{meta.get("command", "composer train gan")}`, then `runs/…/gan.pt` copied here |
 | Steps | {meta["steps"]} generator steps of batch {train["batch_size"]} × {train["crop_steps"]} \
-steps, {train["critic_steps"]} critic steps each |
+steps, critic steps per generator step: {train["critic_steps"]} |
 | Time, device | {seconds / 60:.0f} min on {meta["device"]} ({meta.get("device_name", "")}) |
 | Size | {params:,} generator parameters, {weights.stat().st_size / 1e6:.1f} MB |
 | Model config | `{json.dumps(config)}` |

@@ -240,7 +240,8 @@ def train_step_gan(
 def _device_name(device: str) -> str:
     if str(device).startswith("cuda"):
         return torch.cuda.get_device_name(device)
-    return f"CPU, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    return f"CPU, {threads} thread{'s' if threads > 1 else ''}"
 
 
 def train_gan(
