@@ -325,3 +325,26 @@ def test_the_schema_documents_training(client, demo):
         "/api/events/{slug}/models/",
     ):
         assert path in schema
+
+
+def test_the_model_card_and_who_made_an_entry_after_results(client, demo):
+    training = _finished(training_start(team=_team(), user=_user("alice")))
+    TrainingRun.objects.filter(pk=training.pk).update(
+        step=200,
+        seconds=95.0,
+        device="CPU, 2 threads",
+        metrics=[{"step": 200, "seconds": 95.0, "in_scale_rate": 0.93}],
+        reference={"in_scale_rate": 0.96},
+    )
+    client.login(username="alice", password=PASSWORD)
+    page = client.get(f"/trainings/{training.pk}/").content.decode()
+    assert "Model card" in page and "0.930" in page and "0.960" in page
+    assert "Cancel training" not in page
+    melody = _team().melodies.first()
+    composition = composition_create(melody=melody, user=_user("alice"), model=training.model_key)
+    piece = client.get(f"/compositions/{composition.pk}/").content.decode()
+    assert training.name in piece
+    # After the results, the leaderboard says which model made each entry.
+    client.login(username="judge1", password=PASSWORD)
+    board = client.get("/events/bach-to-the-future/leaderboard/").content.decode()
+    assert "made with" in board
