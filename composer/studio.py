@@ -68,7 +68,7 @@ def compose_piece(
         style=style,
         risk=risk,
         seed=seed,
-        progress=lambda f, m: report(0.85 * f, m),
+        progress=lambda f, m: report(0.05 + 0.8 * f, m),  # after the caller's own first steps
         **model_choice(model),
     )
     paths = {"midi": out / "piece.mid", "roll": out / "roll.png", "score": out / "score.musicxml"}

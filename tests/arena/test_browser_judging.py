@@ -45,7 +45,10 @@ def test_judge1_scores_an_entry_on_a_phone(live_server, tmp_path, settings):
         body = page.inner_text("main")
         assert all(team not in body for team in TEAMS)  # blind
         assert page.locator("audio").count() == 1
-        assert page.evaluate("document.querySelector('.roll img').naturalWidth") > 0
+        # The piano roll loads (wait for it: on a busy machine it can lag behind the page).
+        page.wait_for_function(
+            "document.querySelector('.roll img').naturalWidth > 0", timeout=15000
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         for criterion, mark in [
             ("originality", 8), ("rhythm", 7), ("accompaniment", 9), ("cleanliness", 6),

@@ -109,7 +109,7 @@ def test_compose_then_poll_then_submit(client, alice):
     response = client.post(f"/api/compositions/{body['id']}/submit/", **alice)
     assert response.status_code == 200
     assert response.json()["is_entry"] is True
-    assert Composition.objects.filter(is_entry=True).count() == 1
+    assert Composition.objects.filter(team=composition.team, is_entry=True).count() == 1
 
 
 def test_bad_controls_are_400(client, alice):

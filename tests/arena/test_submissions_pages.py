@@ -59,7 +59,7 @@ def test_bad_upload_shows_the_reason_on_the_form(client, demo):
 
 def test_compose_from_the_studio_opens_the_piece_page(client, demo):
     client.login(username="alice", password=PASSWORD)
-    melody = Melody.objects.get(team__name="Fugue State")
+    melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
     response = client.post(
         "/events/space-odyssey/studio/compose/",
         {
@@ -71,7 +71,7 @@ def test_compose_from_the_studio_opens_the_piece_page(client, demo):
             "seed": 0,
         },
     )
-    composition = Composition.objects.get()
+    composition = Composition.objects.get(melody=melody)
     assert response.url == f"/compositions/{composition.pk}/"
     html = client.get(response.url).content.decode()
     assert "<progress" in html and "composition.js" in html
@@ -79,7 +79,7 @@ def test_compose_from_the_studio_opens_the_piece_page(client, demo):
 
 def test_finished_and_failed_pieces(client, demo):
     client.login(username="alice", password=PASSWORD)
-    melody = Melody.objects.get(team__name="Fugue State")
+    melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
     client.post(
         "/events/space-odyssey/studio/compose/",
         {
@@ -91,7 +91,7 @@ def test_finished_and_failed_pieces(client, demo):
             "seed": 0,
         },
     )
-    composition = Composition.objects.get()
+    composition = Composition.objects.get(melody=melody)
     job = composition.job
     job.status, job.error = JobStatus.FAILED, "Stopped after its time limit of 600 s."
     job.save()
@@ -108,7 +108,7 @@ def test_finished_and_failed_pieces(client, demo):
 
 def test_other_teams_get_404(client, demo):
     client.login(username="alice", password=PASSWORD)
-    melody = Melody.objects.get(team__name="Fugue State")
+    melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
     client.post(
         "/events/space-odyssey/studio/compose/",
         {
@@ -120,7 +120,7 @@ def test_other_teams_get_404(client, demo):
             "seed": 0,
         },
     )
-    composition = Composition.objects.get()
+    composition = Composition.objects.get(melody=melody)
     client.login(username="carol", password=PASSWORD)
     assert client.get(f"/compositions/{composition.pk}/").status_code == 404
     assert client.get(f"/melodies/{melody.pk}/melody.mid").status_code == 404

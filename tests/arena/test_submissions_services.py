@@ -101,7 +101,7 @@ def test_composition_rejects_bad_controls(team, alice, controls):
     melody = melody_list(team=team).first()
     with pytest.raises(ValidationError):
         composition_create(melody=melody, user=alice, **controls)
-    assert not Composition.objects.exists()
+    assert not Composition.objects.filter(melody=melody).exists()
 
 
 def test_quota_stops_a_team_flooding_the_queue(team, alice, settings):
