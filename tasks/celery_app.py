@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arena.settings.local")
 
@@ -16,7 +16,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def _configure() -> None:
     from django.conf import settings
 
-    app.conf.task_queues = [Queue(settings.CELERY_DEFAULT_QUEUE), Queue(settings.CELERY_GPU_QUEUE)]
+    # Each queue has its own exchange and routing key, so a job sent to one queue is delivered
+    # to that queue alone.
+    app.conf.task_queues = [
+        Queue(name, Exchange(name, type="direct"), routing_key=name)
+        for name in (settings.CELERY_DEFAULT_QUEUE, settings.CELERY_GPU_QUEUE)
+    ]
     app.conf.task_default_queue = settings.CELERY_DEFAULT_QUEUE
     # A job is acknowledged only when it ends, so a worker that dies mid-job leaves it queued.
     app.conf.task_acks_late = True

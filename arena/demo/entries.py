@@ -100,7 +100,7 @@ def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
         team=team,
         created_by=user,
         job=job,
-        model=ComposerModel.HYBRID,
+        model=ComposerModel.BACH,  # seeded from Bach's own voices, and labelled so
         style=Style.BAROQUE,
         seconds=int(AUDIO_SECONDS),
         metrics=metrics,

@@ -61,6 +61,6 @@ class CompositionForm(forms.Form):
     def __init__(self, *args, team_models=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         """`team_models`: the team's finished models, offered beside the shipped ones."""
         super().__init__(*args, **kwargs)
-        shipped = [(v, label) for v, label in ComposerModel.choices if v != ComposerModel.TEAM]
+        shipped = ComposerModel.composable()
         own = [(m.model_key, f"Our model: {m.name}") for m in team_models]
         self.fields["model"].choices = shipped + own

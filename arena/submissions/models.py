@@ -22,6 +22,12 @@ class ComposerModel(models.TextChoices):
     ARCNN = "arcnn", "AR-CNN (Coconet)"
     HYBRID = "hybrid", "GAN draft refined by the AR-CNN"
     TEAM = "team", "The team's own GAN"
+    BACH = "bach", "Bach's own harmonization (a demo entry)"
+
+    @classmethod
+    def composable(cls) -> list[tuple[str, str]]:
+        """The shipped models a team can compose with (its own model is offered separately)."""
+        return [(v, label) for v, label in cls.choices if v not in (cls.TEAM, cls.BACH)]
 
 
 class Style(models.TextChoices):

@@ -128,7 +128,7 @@ TEAM_MODEL_PREFIX = "team:"
 
 def _validate_controls(*, model: str, style: str, risk: float, seed: int, seconds: int) -> None:
     errors: dict[str, str] = {}
-    shipped = [m for m in ComposerModel.values if m != ComposerModel.TEAM]
+    shipped = [value for value, _ in ComposerModel.composable()]
     if model not in shipped and not model.startswith(TEAM_MODEL_PREFIX):
         errors["model"] = f"Choose one of: {', '.join(shipped)}, or team:<id> for your own."
     if style not in Style.values:
