@@ -155,8 +155,8 @@ def _description(publication: Publication) -> str:
     event = publication.event
     return (
         f"{entry.team.name} — #{publication.rank} at {event.name}. "
-        f"Composed on Arena from the melody “{entry.melody.title}” with the "
-        f"{entry.get_model_display()} ({entry.get_style_display()}). "
+        f"Composed on Arena from the melody “{entry.melody.title}”. Made with: "
+        f"{entry.model_label}; style: {entry.get_style_display()}. "
         f"#{WORKSHOP_TAG}"
     )
 
