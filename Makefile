@@ -4,7 +4,7 @@ PY := .venv/bin/python
 PYTEST := .venv/bin/pytest
 RUFF := .venv/bin/ruff
 
-.PHONY: setup demo test lint unit integration services-up services-down bench clean
+.PHONY: setup demo test lint unit integration services-up services-down bench fuzz load clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -28,6 +28,14 @@ test: lint unit integration
 
 bench: setup
 	$(PY) -m bench
+
+# A longer fuzz campaign over MIDI reading (FUZZ_SECONDS, default 120); prints a table.
+fuzz: setup
+	DJANGO_SETTINGS_MODULE=arena.settings.test $(PY) -m bench fuzz
+
+# 100 simulated users against a real site, worker, PostgreSQL and Redis (LOAD_SECONDS, default 60).
+load: setup
+	$(PY) -m bench load
 
 clean:
 	scripts/services.sh stop

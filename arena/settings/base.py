@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "arena.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +62,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Upload limits: a melody file is a few kilobytes and composer takes at most 2 MB
+# (composer.melody.MAX_FILE_BYTES); bigger bodies are refused before they are read.
+ARENA_MAX_REQUEST_BYTES = int(os.environ.get("ARENA_MAX_REQUEST_BYTES", str(3 * 2**20)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 2**20  # an accepted upload stays in memory, never on disk
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 ROOT_URLCONF = "arena.urls"
 WSGI_APPLICATION = "arena.wsgi.application"

@@ -35,6 +35,7 @@ from arena.submissions.services import (
     composition_submit,
     melody_create_from_sample,
     melody_create_from_upload,
+    upload_size_error,
 )
 from arena.submissions.views import composition_file_url
 from composer.errors import InputError
@@ -69,6 +70,11 @@ class MelodyInputSerializer(serializers.Serializer):
         help_text="Instead of a file: the slug of a sample melody.",
     )
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+    def validate_file(self, upload):  # type: ignore[no-untyped-def]
+        if error := upload_size_error(upload.size):  # refused before its bytes are read
+            raise serializers.ValidationError(error)
+        return upload
 
     def validate(self, attrs: dict) -> dict:
         if ("file" in attrs) == ("sample" in attrs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from arena.submissions.models import ComposerModel, Style
-from arena.submissions.services import MAX_SEED, RISK_RANGE, SECONDS_RANGE
+from arena.submissions.services import MAX_SEED, RISK_RANGE, SECONDS_RANGE, upload_size_error
 from composer.samples import sample_melodies
 
 
@@ -23,6 +23,12 @@ class MelodyUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".mid,.midi,audio/midi"}),
     )
     title = forms.CharField(max_length=120, required=False, label="Title (optional)")
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if error := upload_size_error(upload.size):  # refused before its bytes are read
+            raise forms.ValidationError(error)
+        return upload
 
 
 class MelodySampleForm(forms.Form):

@@ -88,14 +88,24 @@ def _melody_save(
     return melody
 
 
+def upload_size_error(size: int) -> str | None:
+    """The message for an upload over composer's size limit, checked before reading it."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return (
+        f"The file is {size / 2**20:.1f} MB; a melody file may be at most "
+        f"{MAX_FILE_BYTES // 2**20} MB."
+    )
+
+
 def melody_create_from_upload(
     *, team: Team, user: User, data: bytes, filename: str, title: str = ""
 ) -> Melody:
     """A melody from an uploaded MIDI file; InputError (and nothing stored) for a bad file."""
     _require_member(team=team, user=user)
     _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    if error := upload_size_error(len(data)):
+        raise InputError(error)
     stem = Path(filename).stem or "melody"
     extracted = extract_melody(data, name=stem)
     return _melody_save(
