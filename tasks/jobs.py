@@ -33,6 +33,9 @@ def run_job(self: Any, job_id: int, kind: str) -> None:
     if handler is None:
         job_services.job_fail(job_id=job_id, error=f"Unknown job kind {kind!r}.")
         return
+    if not job_services.job_is_open(job_id=job_id):
+        log.info("job %s already ended; its redelivered message is dropped", job_id)
+        return
     job = job_services.job_start(job_id=job_id)
 
     def progress(fraction: float, message: str = "") -> None:
@@ -53,3 +56,5 @@ def run_job(self: Any, job_id: int, kind: str) -> None:
 
 
 __all__ = ["Job", "ProgressFn", "run_job"]
+
+import tasks.reaper  # noqa: E402, F401 - each worker reaps the jobs of workers that died

@@ -6,8 +6,10 @@ of torch; the web process only records what it asked for.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,3 +55,35 @@ def job_fail(*, job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def job_stale_after_s() -> int:
+    """A job running longer than this has lost its worker: the worker itself stops any job at
+    CELERY_JOB_TIME_LIMIT + 30 s (the hard limit), so past it nobody is working on it."""
+    return settings.ARENA_JOB_STALE_AFTER_S or settings.CELERY_JOB_TIME_LIMIT + 60
+
+
+def job_is_open(*, job_id: int) -> bool:
+    """Whether a job still waits for a worker: a message redelivered for a job that has already
+    ended (done, or failed by the reaper) must not run it again."""
+    return Job.objects.filter(pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).exists()
+
+
+def jobs_reap_stale(*, now=None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Mark failed, with the reason, every job still `running` past its time limit: its worker
+    was killed (or its machine lost) and the people waiting may try again."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=job_stale_after_s())
+    stale = list(
+        Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    if stale:
+        Job.objects.filter(pk__in=stale, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED,
+            error="Its worker stopped before it finished (the machine was restarted or ran out "
+            "of memory). Try again.",
+            finished_at=now,
+        )
+    return stale

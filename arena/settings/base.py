@@ -162,6 +162,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_GPU_QUEUE = "gpu"
 CELERY_DEFAULT_QUEUE = "default"
 CELERY_JOB_TIME_LIMIT = int(os.environ.get("CELERY_JOB_TIME_LIMIT", "600"))
+# A running job whose worker was killed is marked failed once it is this old (0: the time limit
+# plus a minute); every worker checks every ARENA_JOB_REAP_EVERY_S (arena.jobs.services).
+ARENA_JOB_STALE_AFTER_S = int(os.environ.get("ARENA_JOB_STALE_AFTER_S", "0"))
+ARENA_JOB_REAP_EVERY_S = float(os.environ.get("ARENA_JOB_REAP_EVERY_S", "30"))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "bach-demo-2026")
 
