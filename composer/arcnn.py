@@ -55,6 +55,7 @@ from composer.features import (
     N_CLASSES,
     N_POSITION,
     REST_CLASS,
+    classes_to_grid,
     key_features,
     position_features,
     rearticulations,
@@ -249,14 +250,6 @@ def _classes(score: Score) -> np.ndarray:
     return voice_classes(score.pitches)
 
 
-def decode(classes: np.ndarray, strikes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Classes (V, T) and re-strike flags (V, T) -> pitches and onsets on the grid."""
-    pitches = np.where(classes == REST_CLASS, REST, classes + LOWEST_PITCH).astype(np.int16)
-    onsets = pitches != REST
-    onsets[:, 1:] &= (pitches[:, 1:] != pitches[:, :-1]) | strikes[:, 1:].astype(bool)
-    return pitches, onsets
-
-
 # --- sampling: annealed blocked Gibbs ------------------------------------------------------
 
 
@@ -335,7 +328,7 @@ def _tensors(score: Score, device: torch.device) -> tuple[torch.Tensor, ...]:
 
 
 def _as_score(template: Score, classes: torch.Tensor, strikes: torch.Tensor) -> Score:
-    pitches, onsets = decode(classes[0].cpu().numpy(), strikes[0].cpu().numpy())
+    pitches, onsets = classes_to_grid(classes[0].cpu().numpy(), strikes[0].cpu().numpy())
     return template.with_pitches(pitches, onsets)
 
 

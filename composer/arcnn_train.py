@@ -12,7 +12,6 @@ harmonizations of valid melodies go to `metrics.csv` and `metrics.png` beside Ba
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import math
@@ -44,6 +43,7 @@ from composer.train import (
     _parse_overrides,
     _progress,
     reference_metrics,
+    training_parser,
 )
 
 # Model sizes by name, chosen with the recipe (or `--set model_size=...`).
@@ -266,24 +266,7 @@ def train_arcnn(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="composer train arcnn",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("model", nargs="?", choices=["arcnn"], default="arcnn")
-    parser.add_argument("--recipe", choices=sorted(RECIPES), default="cpu")
-    parser.add_argument("--steps", type=int, default=None)
-    parser.add_argument("--device", default=None, help="cpu or cuda (default: the recipe's)")
-    parser.add_argument("--out", default="runs/arcnn", help="folder for checkpoints and logs")
-    parser.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a training setting, e.g. --set batch_size=32",
-    )
+    parser = training_parser("composer train arcnn", ["arcnn"], RECIPES, "runs/arcnn", __doc__)
     args = parser.parse_args(argv)
     config = _parse_overrides(RECIPES[args.recipe], args.set)  # type: ignore[arg-type]
     if args.steps is not None:

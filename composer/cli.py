@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     harmonize = sub.add_parser("harmonize", help="add alto, tenor and bass to a melody")
     harmonize.add_argument("melody", help="a MIDI file with the melody")
     harmonize.add_argument("-o", "--output", required=True, help="the MIDI file to write")
-    harmonize.add_argument("--model", default="gan", help="gan (more to come)")
+    harmonize.add_argument("--model", default="gan", help="gan, arcnn or hybrid (GAN + AR-CNN)")
     harmonize.add_argument("--seed", type=int, default=0)
     harmonize.set_defaults(func=_harmonize)
 
@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:  # training has its own options (and --help) in composer.train
+        from composer.train import main as train_main
+
+        train_main(argv[1:])
+        return 0
     args = build_parser().parse_args(argv)
     try:
         args.func(args)

@@ -52,3 +52,14 @@ def rearticulations(pitches: np.ndarray, onsets: np.ndarray) -> np.ndarray:
     same = np.zeros(pitches.shape, dtype=bool)
     same[..., 1:] = (pitches[..., 1:] == pitches[..., :-1]) & (pitches[..., 1:] != REST)
     return (same & onsets).astype(np.float32)
+
+
+def classes_to_grid(classes: np.ndarray, strikes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Classes (V, T) and re-strike flags (V, T) -> pitches and onsets on the grid: a note starts
+    where the pitch changes or a held pitch is struck again."""
+    from composer.constants import LOWEST_PITCH
+
+    pitches = np.where(classes == REST_CLASS, REST, classes + LOWEST_PITCH).astype(np.int16)
+    onsets = pitches != REST
+    onsets[:, 1:] &= (pitches[:, 1:] != pitches[:, :-1]) | strikes[:, 1:].astype(bool)
+    return pitches, onsets

@@ -33,6 +33,7 @@ from composer.features import (
     N_KEY,
     N_POSITION,
     REST_CLASS,
+    classes_to_grid,
     key_features,
     position_features,
     voice_classes,
@@ -219,14 +220,6 @@ def _padded(score: Score, extra: int) -> Score:
     return score.with_pitches(pitches, onsets)
 
 
-def decode(classes: np.ndarray, strikes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Classes (V, T) and re-strike flags (V, T) -> pitches and onsets on the grid."""
-    pitches = np.where(classes == REST_CLASS, REST, classes + LOWEST_PITCH).astype(np.int16)
-    onsets = pitches != REST
-    onsets[:, 1:] &= (pitches[:, 1:] != pitches[:, :-1]) | strikes[:, 1:]
-    return pitches, onsets
-
-
 @torch.no_grad()
 def harmonize(
     generator: Generator,
@@ -254,7 +247,7 @@ def harmonize(
     else:
         classes = decode_voices(log_probs, melody.pitches[0], rules)
     strikes = (strike_logits[0] > 0).cpu().numpy()[:, : melody.n_steps]
-    lower_pitches, lower_onsets = decode(classes, strikes)
+    lower_pitches, lower_onsets = classes_to_grid(classes, strikes)
     pitches = np.concatenate([melody.pitches[:1], lower_pitches])
     onsets = np.concatenate([melody.onsets[:1], lower_onsets])
     return melody.with_pitches(pitches, onsets)

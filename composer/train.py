@@ -375,22 +375,18 @@ def _parse_overrides(config: GanTrainConfig, pairs: list[str]) -> GanTrainConfig
     return replace(config, **changes)
 
 
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["arcnn"]:
-        from composer.arcnn_train import main as arcnn_main
-
-        return arcnn_main(argv)
+def training_parser(
+    prog: str, models: list[str], recipes: dict[str, object], out: str, doc: str | None
+) -> argparse.ArgumentParser:
+    """The options every `composer train MODEL` shares: recipe, steps, device, out, resume, set."""
     parser = argparse.ArgumentParser(
-        prog="composer train",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("model", choices=["gan", "arcnn"])
-    parser.add_argument("--recipe", choices=sorted(RECIPES), default="cpu")
+    parser.add_argument("model", nargs="?", choices=models, default=models[0])
+    parser.add_argument("--recipe", choices=sorted(recipes), default="cpu")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--device", default=None, help="cpu or cuda (default: the recipe's)")
-    parser.add_argument("--out", default="runs/gan", help="folder for checkpoints and logs")
+    parser.add_argument("--out", default=out, help="folder for checkpoints and logs")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
     parser.add_argument(
         "--set",
@@ -399,6 +395,16 @@ def main(argv: list[str] | None = None) -> None:
         metavar="NAME=VALUE",
         help="override a training setting, e.g. --set batch_size=64",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["arcnn"]:
+        from composer.arcnn_train import main as arcnn_main
+
+        return arcnn_main(argv)
+    parser = training_parser("composer train", ["gan", "arcnn"], RECIPES, "runs/gan", __doc__)
     args = parser.parse_args(argv)
     config = _parse_overrides(RECIPES[args.recipe], args.set)
     if args.steps is not None:
