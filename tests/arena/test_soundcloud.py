@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 
 from arena.accounts.models import User
 from arena.demo.services import demo_seed
-from arena.jobs.models import Job
+from arena.jobs.models import Job, JobStatus
 from arena.publishing.crypto import token_decrypt
 from arena.publishing.models import Publication, PublicationStatus, SoundCloudAccount
 from arena.publishing.services import soundcloud_client, soundcloud_tokens_of
@@ -141,13 +141,15 @@ def test_a_retried_job_never_uploads_twice(fake, client):
     _connect(client)
     job = _publish(client, winners=2)
     _run(job)
-    _run(job)  # the worker died after finishing and the job came back
+    _run(job)  # the message came back after the job ended: dropped, nothing posted again
     assert fake.uploads == 2
-    # An upload whose answer was lost: the track exists, the row still says "uploading".
+    # The worker died mid-job, after an upload whose answer it never recorded: the track exists,
+    # the row still says "uploading", and the job runs again.
     first = Publication.objects.get(rank=1)
     Publication.objects.filter(pk=first.pk).update(
         status=PublicationStatus.UPLOADING, permalink_url="", track_id=""
     )
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     _run(job)
     first.refresh_from_db()
     assert fake.uploads == 2 and first.status == PublicationStatus.DONE and first.permalink_url
