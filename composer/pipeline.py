@@ -23,6 +23,7 @@ import numpy as np
 from composer.form import FormPlan, Section, finish, plan_form
 from composer.metrics import parallel_count, piece_metrics, scale_pitch_classes
 from composer.score import Score
+from composer.voice_leading import keep_sound_changes
 
 if TYPE_CHECKING:
     from composer.arcnn import Arcnn
@@ -201,13 +202,15 @@ def compose(
     for i, section in enumerate(variations, start=1):
         end = min(section.end, plan.body_steps)
         before = _slice(body, section.start, end)
-        after = embellisher(
+        proposal = embellisher(
             before,
             risk=section.risk,
             seed=seed + 100 + i,
             protect_melody=i == 1,  # later variations may vary the tune itself
             add=max(1, round(ADD_PER_BAR * bars * section.risk)),
         )
+        # Embellishments that would add a parallel fifth/octave or a crossing are left out.
+        after = keep_sound_changes(before, proposal, seed=seed + i, melody_too=i > 1)
         pitches[:, section.start : end] = after.pitches
         onsets[:, section.start : end] = after.onsets
         embellished += added_notes(before, after, section.start)
@@ -268,8 +271,6 @@ def hybrid_harmonizer(melody: Score, seed: int = 0) -> Score:
 def refine_soundly(draft: Score, refiner: Refiner, seed: int) -> Score:
     """The refiner's rewrite of the draft, keeping only the changes that add no parallel fifth,
     octave or voice crossing (`composer.voice_leading.keep_sound_changes`)."""
-    from composer.voice_leading import keep_sound_changes
-
     return keep_sound_changes(draft, refiner(draft, seed=seed), seed=seed)
 
 

@@ -124,10 +124,10 @@ def decode_voices(
     return out
 
 
-def _changed_runs(draft: Score, proposal: Score) -> list[tuple[int, int, int]]:
-    """(voice, start, end) spans of the lower voices where the proposal differs from the draft."""
+def _changed_runs(draft: Score, proposal: Score, first: int) -> list[tuple[int, int, int]]:
+    """(voice, start, end) spans of voices `first`.. where the proposal differs from the draft."""
     runs = []
-    for voice in range(1, min(draft.n_voices, proposal.n_voices)):
+    for voice in range(first, min(draft.n_voices, proposal.n_voices)):
         differs = (draft.pitches[voice] != proposal.pitches[voice]) | (
             draft.onsets[voice] != proposal.onsets[voice]
         )
@@ -136,18 +136,21 @@ def _changed_runs(draft: Score, proposal: Score) -> list[tuple[int, int, int]]:
     return runs
 
 
-def keep_sound_changes(draft: Score, proposal: Score, seed: int = 0) -> Score:
+def keep_sound_changes(
+    draft: Score, proposal: Score, seed: int = 0, melody_too: bool = False
+) -> Score:
     """The draft with those of the proposal's changes that add no parallel fifth or octave and no
     voice crossing: a refinement that can only improve the draft's voice leading.
 
     Changes are taken run by run (a voice's span of consecutive changed steps), in a seeded
-    random order, each kept only if neither count rises.
+    random order, each kept only if neither count rises. The melody's changes are considered
+    with `melody_too` (an embellished variation may vary the tune), else left out.
     """
     from composer.metrics import crossing_count, parallel_count
 
     current = draft.with_pitches(draft.pitches.copy(), draft.onsets.copy())
     faults = (parallel_count(current), crossing_count(current))
-    runs = _changed_runs(draft, proposal)
+    runs = _changed_runs(draft, proposal, first=0 if melody_too else 1)
     for index in np.random.default_rng(seed).permutation(len(runs)):
         voice, start, end = runs[index]
         pitches, onsets = current.pitches.copy(), current.onsets.copy()
