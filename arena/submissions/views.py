@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from arena.api.token_files import accepts_api_token
 from arena.events.models import Event, Team
 from arena.events.selectors import event_get
 from arena.events.services import team_create, team_join
@@ -272,6 +273,7 @@ def composition_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("composition-detail", pk=pk)
 
 
+@accepts_api_token
 @login_required
 @require_GET
 def composition_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
@@ -289,6 +291,7 @@ def composition_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     )
 
 
+@accepts_api_token
 @login_required
 @require_GET
 def melody_file(request: HttpRequest, pk: int) -> FileResponse:

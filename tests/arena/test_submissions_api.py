@@ -150,3 +150,17 @@ def test_schema_documents_the_composition_api(client, db):
         "/api/compositions/{id}/submit/",
     ):
         assert path in paths, path
+
+
+def test_file_urls_work_with_the_token_that_got_them(client, alice, carol):
+    entry = Composition.objects.get(
+        team__name="Fugue State", team__event__slug="bach-to-the-future", is_entry=True
+    )
+    detail = client.get(f"/api/compositions/{entry.pk}/", **alice).json()
+    response = client.get(detail["audio_url"], **alice)
+    assert response.status_code == 200 and response["Content-Type"] == "audio/wav"
+    assert b"".join(response.streaming_content)[:4] == b"RIFF"
+    assert client.get(detail["audio_url"], **carol).status_code == 404  # another team's
+    assert client.get(detail["audio_url"]).status_code == 302  # nobody: to the login page
+    bad = {"HTTP_AUTHORIZATION": "Token not-a-token"}
+    assert client.get(detail["audio_url"], **bad).status_code == 302
