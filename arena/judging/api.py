@@ -170,6 +170,7 @@ class ScoreCreateApi(APIView):
 class LeaderboardEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    model = serializers.CharField(help_text="Which model made the entry, for people.")
     audio_url = serializers.CharField(allow_null=True)
     soundcloud_url = serializers.CharField(allow_null=True)
 
@@ -213,6 +214,7 @@ class LeaderboardApi(APIView):
                     "entry": {
                         "id": c.pk,
                         "title": c.melody.title,
+                        "model": c.model_label,
                         "audio_url": _abs(request, "entry-file", c.pk, "audio")
                         if c.audio
                         else None,

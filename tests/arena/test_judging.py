@@ -167,6 +167,7 @@ def test_the_seeded_finished_event_has_published_results(demo, client):
     body = client.get("/api/events/bach-to-the-future/leaderboard/").json()
     assert [row["rank"] for row in body] == [1, 2]
     assert body[0]["team"] == "Fugue State"
+    assert body[0]["entry"]["model"] == "Bach's own harmonization (a demo entry)"
     assert set(body[0]["criteria"]) == set(CRITERIA)
     assert body[0]["score"] > 0 > body[1]["score"]
     assert client.get(body[0]["entry"]["audio_url"]).status_code == 200  # listenable by all
