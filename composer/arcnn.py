@@ -34,7 +34,7 @@ schedule; `harmonize`, `refine` and `embellish` are its three uses. torch and nu
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +63,7 @@ from composer.features import (
 )
 from composer.metrics import MAJOR_SCALE, MINOR_SCALE, NOTEWISE_NLL
 from composer.score import Score
+from composer.weights_io import read_weights, save_weights
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 SHIPPED_ARCNN = WEIGHTS_DIR / "arcnn.pt"
@@ -557,16 +558,12 @@ def notewise_nll(
 
 
 def save_arcnn(model: Arcnn, path: str | Path, meta: dict[str, object]) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save({"config": asdict(model.config), "state": state, "meta": meta}, path)
+    save_weights(model, path, meta)
 
 
 def load_arcnn(path: str | Path = SHIPPED_ARCNN, device: str = "cpu") -> Arcnn:
-    blob = torch.load(Path(path), map_location=device, weights_only=True)
-    config = blob["config"]
-    config["dilations"] = tuple(config["dilations"])
+    blob = read_weights(path, device)
+    config = blob["config"] | {"dilations": tuple(blob["config"]["dilations"])}
     model = Arcnn(ArcnnConfig(**config))
     model.load_state_dict(blob["state"])
     return model.eval().to(device)

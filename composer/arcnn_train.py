@@ -114,28 +114,7 @@ RECIPES: dict[str, ArcnnTrainConfig] = {
 class ArcnnMetricsLog(MetricsLog):
     """MetricsLog with the AR-CNN's losses in the first panel instead of the GAN's."""
 
-    def plot(self) -> None:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            return
-        fig, axes = plt.subplots(2, 4, figsize=(16, 7))
-        steps = [r["step"] for r in self.rows]
-        panels = [("loss", NOTEWISE_NLL)] + [(m,) for m in WATCHED]
-        for ax, names in zip(axes.flat, panels, strict=False):
-            for name in names:
-                ax.plot(steps, [r.get(name, math.nan) for r in self.rows], label=name)
-                if name in self.reference:
-                    ax.axhline(self.reference[name], color="k", ls="--", lw=1, label="Bach")
-            ax.set_title(", ".join(names), fontsize=9)
-            ax.set_xlabel("step")
-        axes.flat[-1].axis("off")
-        fig.tight_layout()
-        fig.savefig(self.plot_path, dpi=80)
-        plt.close(fig)
+    loss_panel = ("loss", NOTEWISE_NLL)
 
 
 def validate(model: Arcnn, chorales: list[Score], config: ArcnnTrainConfig) -> dict[str, float]:

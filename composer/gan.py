@@ -18,7 +18,7 @@ GPU machine.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from composer.features import (
 )
 from composer.score import Score
 from composer.voice_leading import VoiceLeadingRules, decode_voices
+from composer.weights_io import read_weights, save_weights
 
 DEFAULT_RULES = VoiceLeadingRules()
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -266,16 +267,12 @@ def noise_like(
 
 
 def save_generator(generator: Generator, path: str | Path, meta: dict[str, object]) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu() for k, v in generator.state_dict().items()}
-    torch.save({"config": asdict(generator.config), "state": state, "meta": meta}, path)
+    save_weights(generator, path, meta)
 
 
 def load_generator(path: str | Path = SHIPPED_GAN, device: str = "cpu") -> Generator:
-    blob = torch.load(Path(path), map_location=device, weights_only=True)
-    config = blob["config"]
-    config["mid_dilations"] = tuple(config["mid_dilations"])
+    blob = read_weights(path, device)
+    config = blob["config"] | {"mid_dilations": tuple(blob["config"]["mid_dilations"])}
     generator = Generator(GanConfig(**config))
     generator.load_state_dict(blob["state"])
     return generator.eval().to(device)

@@ -13,11 +13,10 @@ import json
 import math
 from pathlib import Path
 
-import torch
-
 from composer.chorales import load_chorales
 from composer.evaluate import evaluate_chorales
 from composer.quality_bar import format_bar, harmonizer_bar
+from composer.weights_io import read_weights
 
 WEIGHTS = Path(__file__).parent / "weights"
 DATA = (
@@ -57,7 +56,7 @@ def _metrics_table(columns: dict[str, dict[str, float]]) -> str:
 
 
 def gan_card(weights: Path = WEIGHTS / "gan.pt") -> str:
-    blob = torch.load(weights, map_location="cpu", weights_only=True)
+    blob = read_weights(weights)
     meta, config = blob["meta"], blob["config"]
     params = sum(t.numel() for t in blob["state"].values())
     valid = load_chorales("valid")
@@ -107,7 +106,7 @@ def arcnn_card(weights: Path = WEIGHTS / "arcnn.pt", command: str = "") -> str:
     from composer.arcnn import SHIPPED_ITERATIONS, load_arcnn, notewise_nll
     from composer.metrics import NOTEWISE_NLL
 
-    blob = torch.load(weights, map_location="cpu", weights_only=True)
+    blob = read_weights(weights)
     meta, config = blob["meta"], blob["config"]
     params = sum(t.numel() for t in blob["state"].values())
     valid = load_chorales("valid")

@@ -138,6 +138,8 @@ def reconstruction_loss(
 class MetricsLog:
     """metrics.csv (one row per validation) and metrics.png against Bach's lines."""
 
+    loss_panel: tuple[str, ...] = ("loss_critic", "loss_reconstruction")  # the first plot
+
     def __init__(self, out: Path, reference: dict[str, float]) -> None:
         self.path = out / "metrics.csv"
         self.plot_path = out / "metrics.png"
@@ -169,7 +171,7 @@ class MetricsLog:
             return
         fig, axes = plt.subplots(2, 4, figsize=(16, 7))
         steps = [r["step"] for r in self.rows]
-        panels = [("loss_critic", "loss_reconstruction")] + [(m,) for m in WATCHED]
+        panels = [self.loss_panel] + [(m,) for m in WATCHED]
         for ax, names in zip(axes.flat, panels, strict=False):
             for name in names:
                 ax.plot(steps, [r.get(name, math.nan) for r in self.rows], label=name)

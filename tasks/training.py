@@ -90,6 +90,7 @@ def train_team_model(job: Job, progress: Callable[[float, str], None]) -> dict[s
 
     from composer.chorales import load_chorales
     from composer.train import _device_name, reference_metrics, train_gan
+    from composer.weights_io import read_weights
 
     training = TrainingRun.objects.select_related("team").get(job=job)
     if training.cancel_requested_at:
@@ -148,7 +149,7 @@ def train_team_model(job: Job, progress: Callable[[float, str], None]) -> dict[s
         should_stop=should_stop,
         on_step=on_step,
     )
-    meta = torch.load(weights, map_location="cpu", weights_only=True)["meta"]
+    meta = read_weights(weights)["meta"]
     training = services.training_finish(
         training_id=training.pk,
         weights_name=str(weights.relative_to(Path(settings.MEDIA_ROOT))),
