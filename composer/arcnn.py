@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -341,6 +342,16 @@ def _with_kept(out: Score, source: Score, voices: tuple[int, ...]) -> Score:
     return out.with_pitches(pitches, onsets)
 
 
+def _resample_lower_voices(model: Arcnn, score: Score, **sampling: Any) -> Score:
+    """The four-voice score with alto, tenor and bass resampled by `gibbs(**sampling)`; the
+    melody (voice 0) is kept exactly."""
+    classes, strikes, context = _tensors(score, _device(model))
+    region = torch.zeros_like(classes, dtype=torch.bool)
+    region[:, 1:] = True
+    classes, strikes = gibbs(model, classes, strikes, context, region, **sampling)
+    return _with_kept(_as_score(score, classes, strikes), score, (0,))
+
+
 def harmonize(
     model: Arcnn,
     melody: Score,
@@ -352,20 +363,9 @@ def harmonize(
     """Alto, tenor and bass sampled from scratch under the melody (voice 0, kept exactly), for a
     melody of any length in one pass per Gibbs step."""
     score = _four_voices(melody.with_pitches(melody.pitches[:1], melody.onsets[:1]))
-    classes, strikes, context = _tensors(score, _device(model))
-    region = torch.zeros_like(classes, dtype=torch.bool)
-    region[:, 1:] = True
-    classes, strikes = gibbs(
-        model,
-        classes,
-        strikes,
-        context,
-        region,
-        iterations=iterations,
-        temperature=temperature,
-        seed=seed,
+    return _resample_lower_voices(
+        model, score, iterations=iterations, temperature=temperature, seed=seed
     )
-    return _with_kept(_as_score(score, classes, strikes), score, (0,))
 
 
 def refine(
@@ -379,16 +379,9 @@ def refine(
 ) -> Score:
     """A four-voice draft (e.g. the GAN's) with its alto, tenor and bass partly resampled: step n
     re-masks a share decreasing from `share` to min(0.1, share) (Yao's schedule)."""
-    score = _four_voices(draft)
-    classes, strikes, context = _tensors(score, _device(model))
-    region = torch.zeros_like(classes, dtype=torch.bool)
-    region[:, 1:] = True
-    classes, strikes = gibbs(
+    return _resample_lower_voices(
         model,
-        classes,
-        strikes,
-        context,
-        region,
+        _four_voices(draft),
         iterations=iterations,
         temperature=temperature,
         seed=seed,
@@ -396,7 +389,6 @@ def refine(
         pmin=min(PMIN, share),
         from_scratch=False,
     )
-    return _with_kept(_as_score(score, classes, strikes), score, (0,))
 
 
 # --- embellish: DeepComposer's controls ----------------------------------------------------
