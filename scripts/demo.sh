@@ -35,6 +35,7 @@ cat <<MSG
     API schema     http://127.0.0.1:$PORT/api/schema/
   Log in as alice, bob, carol, dave (participants), judge1..3 or organiser,
   password: ${DEMO_PASSWORD:-bach-demo-2026}. Sign-up confirmation mails print below.
+  Both teams of the live event have a first piece composing now; it is done within a minute.
   Worker log: var/worker.log. Stop with Ctrl-C.
 
 MSG

@@ -15,13 +15,14 @@ from arena.events.models import Event, Phase, Team
 from arena.events.services import event_create, team_create, team_join
 from arena.judging.models import CRITERIA, JudgeAssignment, Score
 from arena.judging.services import judging_setup_get_or_create
-from arena.submissions.models import Composition, Melody
-from arena.submissions.services import melody_create_from_sample
+from arena.submissions.models import ComposerModel, Composition, Melody, Style
+from arena.submissions.services import composition_create, melody_create_from_sample
 
 SPACE_BRIEF = (
     "A test track of about a minute for a film on space exploration: harmonically elegant, "
     "Bach-like chords, fresh embellishments. Start from one melody."
 )
+LIVE_EVENT = "space-odyssey"
 FINISHED_BRIEF = "Our first workshop: harmonize a Christmas carol in the style of the chorales."
 
 
@@ -43,7 +44,13 @@ PEOPLE = [
     DemoPerson("dave", Role.PARTICIPANT, "Dave"),
 ]
 TEAMS = {"Fugue State": ["alice", "bob"], "Well-Tempered Rockets": ["carol", "dave"]}
-DEMO_MELODY = ("Fugue State", "ode-to-joy")  # a team of the live event starts with a sample tune
+# The live event's teams start with a sample tune each and one piece composed from it, so the
+# studio, the history and the entry choice can be tried at once.
+DEMO_MELODIES = {"Fugue State": "ode-to-joy", "Well-Tempered Rockets": "amazing-grace"}
+DEMO_PIECES = {
+    "Fugue State": (ComposerModel.HYBRID, Style.BAROQUE),
+    "Well-Tempered Rockets": (ComposerModel.GAN, Style.SPACE),
+}
 
 
 def _person(person: DemoPerson, password: str) -> User:
@@ -94,11 +101,28 @@ def _teams(event: Event, users: dict[str, User]) -> None:
 
 
 def _melodies(event: Event, users: dict[str, User]) -> None:
-    team_name, slug = DEMO_MELODY
-    team = Team.objects.get(event=event, name=team_name)
-    if not Melody.objects.filter(team=team).exists():
-        founder = users[TEAMS[team_name][0]]
-        melody_create_from_sample(team=team, user=founder, slug=slug)
+    for team_name, slug in DEMO_MELODIES.items():
+        team = Team.objects.get(event=event, name=team_name)
+        if not Melody.objects.filter(team=team).exists():
+            melody_create_from_sample(team=team, user=users[TEAMS[team_name][0]], slug=slug)
+
+
+def demo_pieces_queue() -> list[Composition]:
+    """Queue one piece per live team that has none yet, through the same job as the studio's:
+    a running worker finishes them within seconds of the demo starting."""
+    queued = []
+    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PEOPLE])}
+    for team_name, (model, style) in DEMO_PIECES.items():
+        team = Team.objects.get(event__slug=LIVE_EVENT, name=team_name)
+        melody = team.melodies.order_by("created_at").first()
+        if melody is None or team.compositions.exists():
+            continue
+        queued.append(
+            composition_create(
+                melody=melody, user=users[TEAMS[team_name][0]], model=model, style=style
+            )
+        )
+    return queued
 
 
 # The finished event's entries (a Bach chorale each) and the judges' marks. judge1 is harsh and
@@ -151,7 +175,7 @@ def demo_seed(*, password: str) -> dict[str, Event]:
     """Make (or keep) the demo people, the live event `space-odyssey` and the finished one."""
     users = {p.username: _person(p, password) for p in PEOPLE}
     live = _event(
-        slug="space-odyssey",
+        slug=LIVE_EVENT,
         name="Space Odyssey Workshop",
         brief=SPACE_BRIEF,
         phase=Phase.COMPOSING,
