@@ -45,6 +45,24 @@ for name in ("gan", "arcnn", "hybrid"):
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ",".join(sorted(harmonizers)))
 """
 
+# A 2 MB upload packed with note-ons (about 700,000): refused by composer.midi_census before
+# mido parses it (which took 3.5 s and 270 MB); prints the peak RSS and the seconds to refuse.
+PACKED_UPLOAD = """
+import resource, struct, time
+from composer.errors import InputError
+from composer.melody import MAX_FILE_BYTES, extract_melody
+notes = b"\\x01\\x3c\\x40" * (MAX_FILE_BYTES // 3 - 20)  # a tick apart, in running status
+body = b"\\x00\\x90\\x3c\\x40" + notes + b"\\x00\\xff\\x2f\\x00"
+data = b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + b"MTrk" + struct.pack(">I", len(body)) + body
+started = time.perf_counter()
+try:
+    extract_melody(data)
+except InputError:
+    pass
+seconds = time.perf_counter() - started
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, f"{seconds:.2f}")
+"""
+
 
 def _probe(code: str) -> list[str]:
     out = subprocess.run(
@@ -57,12 +75,14 @@ def main() -> None:
     web_mb = float(_probe(WEB)[0])
     worker = _probe(WORKER)
     worker_mb, models = float(worker[0]), worker[1] if len(worker) > 1 else "none"
+    packed_mb, packed_s = _probe(PACKED_UPLOAD)
     print_table(
         "Memory (peak resident set)",
         ["process", "peak RSS MB", "target MB", "models loaded"],
         [
             ["web (4 pages served)", web_mb, 150, "-"],
             ["generation worker", worker_mb, 1500, models],
+            [f"2 MB of notes uploaded, refused in {packed_s} s", float(packed_mb), 150, "-"],
         ],
     )
 

@@ -22,11 +22,17 @@ import pretty_midi
 
 from composer.constants import REST, STEPS_PER_BEAT, VOICE_RANGES
 from composer.errors import InputError
+from composer.midi_census import midi_census
 from composer.score import Score
 
 # Limits on what users may upload. Real melodies sit far below each of them; above them a file is
 # almost surely no melody (a whole orchestral score, a corrupt file) and would only waste time.
 MAX_FILE_BYTES = 2 * 1024 * 1024  # checked before parsing
+# Counted from the bytes before parsing (composer.midi_census): parsing costs about 10 µs and
+# 700 bytes per event, so these bound a read to about half a second and 100 MB. A whole orchestral
+# score has some 30,000 notes.
+MAX_FILE_NOTES = 50_000
+MAX_FILE_EVENTS = 200_000
 MAX_SECONDS = 600.0  # 10 minutes of melody, at the file's own tempo map
 MAX_MELODY_NOTES = 2000  # notes in the extracted melody
 MAX_BEATS = 2400  # 10 minutes at 240 BPM: guards memory when a file's tempo is absurd
@@ -125,6 +131,7 @@ class _Grid:
 def extract_melody(source: bytes | str | Path, *, name: str = "") -> ExtractedMelody:
     """Take the melody out of a MIDI file (its bytes or its path) as a one-voice Score."""
     data, stem = _read_source(source)
+    _check_census(data)
     content = _collect(_parse(data))
     warnings: list[str] = []
     part = _choose_part(content, warnings)
@@ -221,6 +228,19 @@ def _check_size(size: int) -> None:
         raise InputError(
             f"the file is {size / 2**20:.1f} MB; a melody file may be at most "
             f"{MAX_FILE_BYTES // 2**20} MB"
+        )
+
+
+def _check_census(data: bytes) -> None:
+    census = midi_census(data)
+    if census.notes > MAX_FILE_NOTES:
+        raise InputError(
+            f"the file has {census.notes:,} notes; the limit is {MAX_FILE_NOTES:,} "
+            "(a melody has a few hundred)"
+        )
+    if census.events > MAX_FILE_EVENTS:
+        raise InputError(
+            f"the file has {census.events:,} MIDI events; the limit is {MAX_FILE_EVENTS:,}"
         )
 
 
