@@ -82,15 +82,25 @@ class TeamUsage:
     runs: int
     active: int
     seconds: float
+    gpu_seconds: float
+    cpu_seconds: float
     devices: str
 
 
+# A run records the device it trained on: "CPU, n threads" or the GPU's own name.
+ON_CPU = Q(trainings__device__startswith="CPU")
+ON_GPU = ~ON_CPU & ~Q(trainings__device="")
+
+
 def training_usage(*, event: Event) -> list[TeamUsage]:
-    """Per team: runs, runs in progress and training time used (GPU or CPU, as they ran)."""
+    """Per team: runs, runs in progress and training time used, in all and split by GPU and CPU
+    (GPU time is what an organiser rations; a run not yet started counts in neither)."""
     teams = Team.objects.filter(event=event).annotate(
         runs=Count("trainings"),
         active=Count("trainings", filter=Q(trainings__job__status__in=ACTIVE)),
         used=Sum("trainings__seconds"),
+        on_gpu=Sum("trainings__seconds", filter=ON_GPU),
+        on_cpu=Sum("trainings__seconds", filter=ON_CPU),
     )
     devices: dict[int, set[str]] = {}
     for team_id, device in TrainingRun.objects.filter(team__event=event).values_list(
@@ -104,6 +114,8 @@ def training_usage(*, event: Event) -> list[TeamUsage]:
             runs=t.runs,
             active=t.active,
             seconds=float(t.used or 0.0),
+            gpu_seconds=float(t.on_gpu or 0.0),
+            cpu_seconds=float(t.on_cpu or 0.0),
             devices=", ".join(sorted(devices.get(t.pk, ()))),
         )
         for t in teams

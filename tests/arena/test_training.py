@@ -348,3 +348,26 @@ def test_the_model_card_and_who_made_an_entry_after_results(client, demo):
     client.login(username="judge1", password=PASSWORD)
     board = client.get("/events/bach-to-the-future/leaderboard/").content.decode()
     assert "made with" in board
+
+
+def test_the_desk_splits_each_teams_training_time_by_gpu_and_cpu(client, demo):
+    from arena.training.selectors import training_usage
+
+    team = _team()
+    training_policy_set(
+        event=team.event,
+        user=_user("organiser"),
+        minutes_per_job=10,
+        max_concurrent_per_team=3,
+        max_total_per_team=5,
+    )
+    for device, seconds in (("NVIDIA H100 80GB HBM3", 120.0), ("CPU, 2 threads", 45.0), ("", 0)):
+        run = training_start(team=team, user=_user("alice"))
+        TrainingRun.objects.filter(pk=run.pk).update(device=device, seconds=seconds)
+    usage = {u.team.name: u for u in training_usage(event=team.event)}
+    fugue, rockets = usage["Fugue State"], usage["Well-Tempered Rockets"]
+    assert (fugue.runs, fugue.seconds, fugue.gpu_seconds, fugue.cpu_seconds) == (3, 165, 120, 45)
+    assert (rockets.runs, rockets.gpu_seconds, rockets.cpu_seconds) == (0, 0, 0)
+    client.login(username="organiser", password=PASSWORD)
+    desk = client.get("/events/space-odyssey/training/desk/").content.decode()
+    assert "<th>GPU</th><th>CPU</th>" in desk and "<td>120 s</td><td>45 s</td>" in desk
