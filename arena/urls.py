@@ -7,6 +7,7 @@ from arena.pages import views as pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("", include("arena.health.urls")),
     path("events/<slug:slug>/", pages.event_detail, name="event-detail"),
     path("", include("arena.submissions.urls")),
     path("", include("arena.training.urls")),
@@ -20,3 +21,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "arena.api.not_found.not_found"
+handler500 = "arena.health.views.server_error"

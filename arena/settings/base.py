@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "arena.pages",
     "arena.api",
     "arena.demo",
+    "arena.health",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database server is an error within seconds, not a request that hangs.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

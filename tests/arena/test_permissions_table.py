@@ -37,6 +37,7 @@ TEAM_NAMES = ("Fugue State", "Well-Tempered Rockets")
 # fmt: off
 ROWS: list[tuple[str, str, str]] = [
     ("", "GET /", "200 200 200 200 200"),
+    ("healthz", "GET /healthz", "200 200 200 200 200"),
     ("events/<slug:slug>/", "GET /events/{live}/", "200 200 200 200 200"),
     ("events/<slug:slug>/team/create/", "POST /events/{live}/team/create/", "302L 302 302 302 302"),
     ("events/<slug:slug>/team/join/", "POST /events/{live}/team/join/", "302L 302 302 302 302"),
