@@ -561,14 +561,20 @@ def load_arcnn(path: str | Path = SHIPPED_ARCNN, device: str = "cpu") -> Arcnn:
     return model.eval().to(device)
 
 
-_cache: dict[str, Arcnn] = {}
+_cache: dict[tuple[str, str], Arcnn] = {}
+
+
+def shipped_arcnn(device: str = "cpu") -> Arcnn:
+    """The shipped AR-CNN, loaded once per process and device (every caller shares it)."""
+    key = (str(SHIPPED_ARCNN), device)
+    if key not in _cache:
+        _cache[key] = load_arcnn(SHIPPED_ARCNN, device=device)
+    return _cache[key]
 
 
 def shipped_harmonizer(melody: Score, seed: int = 0) -> Score:
     """Harmonize with the weights that ship with composer (loaded once per process)."""
-    if "arcnn" not in _cache:
-        _cache["arcnn"] = load_arcnn()
-    return harmonize(_cache["arcnn"], melody, iterations=SHIPPED_ITERATIONS, seed=seed)
+    return harmonize(shipped_arcnn(), melody, iterations=SHIPPED_ITERATIONS, seed=seed)
 
 
 def _register() -> None:

@@ -278,16 +278,22 @@ def load_generator(path: str | Path = SHIPPED_GAN, device: str = "cpu") -> Gener
     return generator.eval().to(device)
 
 
-_cache: dict[str, Generator] = {}
+_cache: dict[tuple[str, str], Generator] = {}
+
+
+def shipped_generator(device: str = "cpu") -> Generator:
+    """The shipped generator, loaded once per process and device (every caller shares it)."""
+    key = (str(SHIPPED_GAN), device)
+    if key not in _cache:
+        _cache[key] = load_generator(SHIPPED_GAN, device=device)
+    return _cache[key]
 
 
 def shipped_harmonizer(
     melody: Score, seed: int = 0, rules: VoiceLeadingRules | None = DEFAULT_RULES
 ) -> Score:
     """Harmonize with the weights that ship with composer (loaded once per process)."""
-    if "gan" not in _cache:
-        _cache["gan"] = load_generator()
-    return harmonize(_cache["gan"], melody, seed=seed, rules=rules)
+    return harmonize(shipped_generator(), melody, seed=seed, rules=rules)
 
 
 def _register() -> None:

@@ -79,12 +79,12 @@ def load_models(device: str = "cpu") -> Models:
     `notes`. MissingWeights when there is no harmonizer at all."""
     if device in _models:
         return _models[device]
-    from composer.arcnn import SHIPPED_ARCNN, load_arcnn
-    from composer.gan import SHIPPED_GAN, load_generator
+    from composer.arcnn import SHIPPED_ARCNN, shipped_arcnn
+    from composer.gan import SHIPPED_GAN, shipped_generator
 
-    arcnn = load_arcnn(SHIPPED_ARCNN, device=device) if SHIPPED_ARCNN.exists() else None
+    arcnn = shipped_arcnn(device) if SHIPPED_ARCNN.exists() else None
     if SHIPPED_GAN.exists():
-        harmonizer = gan_harmonizer(load_generator(SHIPPED_GAN, device=device), device=device)
+        harmonizer = gan_harmonizer(shipped_generator(device), device=device)
         first = "GAN draft"
     elif arcnn is not None:
         harmonizer, first = arcnn_harmonizer(arcnn), "AR-CNN harmonization"

@@ -216,3 +216,22 @@ def test_the_shipped_models_compose_a_minute() -> None:
     assert piece.seconds == pytest.approx(60, rel=0.05)
     assert "C major" in piece.summary
     assert piece.score.pitches[3, -1] % 12 == 0
+
+
+@pytest.mark.skipif(not SHIPPED_GAN.exists(), reason="the shipped GAN weights are not trained yet")
+def test_a_worker_loads_each_shipped_model_once(monkeypatch) -> None:
+    import composer.arcnn
+    import composer.gan
+
+    loads: list[str] = []
+    for module, name in ((composer.gan, "load_generator"), (composer.arcnn, "load_arcnn")):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _r=real, _n=name, **k: loads.append(_n) or _r(*a, **k)
+        )
+        monkeypatch.setattr(module, "_cache", {})
+    monkeypatch.setattr(pipeline, "_models", {})
+    pipeline.load_models()
+    composer.gan.shipped_harmonizer(MELODIES["twinkle-twinkle"])  # as `evaluate --model gan`
+    composer.arcnn.shipped_arcnn()
+    assert sorted(loads) == ["load_arcnn", "load_generator"]
