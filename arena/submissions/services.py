@@ -20,6 +20,7 @@ from arena.accounts.models import User
 from arena.events.models import Event, Phase, Team, TeamMembership
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create
+from arena.submissions.editor_melody import editor_melody_midi, editor_melody_parse
 from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
 from arena.training.models import TrainingRun
 from arena.training.selectors import team_model_list
@@ -130,6 +131,21 @@ def melody_create_from_sample(*, team: Team, user: User, slug: str) -> Melody:
     )
 
 
+def melody_create_from_notes(
+    *, team: Team, user: User, notes: object, meter: object, tempo: object, title: str = ""
+) -> Melody:
+    """A melody entered in the editor: its notes are checked (ValidationError), written as a MIDI
+    file and read back like an upload (InputError), so the same limits and warnings apply."""
+    _require_member(team=team, user=user)
+    _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
+    melody = editor_melody_parse(notes=notes, meter=meter, tempo=tempo)
+    title = title.strip() or "Untitled melody"
+    extracted = extract_melody(editor_melody_midi(melody), name=title)
+    return _melody_save(
+        team=team, user=user, title=title, source=MelodySource.EDITOR, extracted=extracted
+    )
+
+
 # Compositions -----------------------------------------------------------------------------------
 
 
@@ -176,12 +192,13 @@ def _team_model(*, team: Team, model: str) -> TrainingRun | None:
     return found
 
 
-def _compose_job(*, composition_payload: dict[str, Any], user: User) -> Job:
+def _compose_job(*, composition_payload: dict[str, Any], user: User, team: Team) -> Job:
     return job_create(
         kind=COMPOSE_JOB,
         payload=composition_payload,
         queue=settings.CELERY_GPU_QUEUE,
         created_by=user,
+        team=team,
     )
 
 
@@ -204,7 +221,9 @@ def composition_create(
     _check_quota(team=team)
     team_model = _team_model(team=team, model=model)
     controls = {"model": model, "style": style, "risk": risk, "seed": seed, "seconds": seconds}
-    job = _compose_job(composition_payload={"melody_id": melody.pk, **controls}, user=user)
+    job = _compose_job(
+        composition_payload={"melody_id": melody.pk, **controls}, user=user, team=team
+    )
     if team_model is not None:
         controls["model"] = ComposerModel.TEAM
     composition = Composition.objects.create(
@@ -224,7 +243,9 @@ def composition_retry(*, composition: Composition, user: User) -> Composition:
     if composition.job.status != JobStatus.FAILED:
         raise ValidationError("Only a failed piece can be tried again.")
     _check_quota(team=team)
-    composition.job = _compose_job(composition_payload=dict(composition.job.payload), user=user)
+    composition.job = _compose_job(
+        composition_payload=dict(composition.job.payload), user=user, team=team
+    )
     composition.save(update_fields=["job"])
     return composition
 
