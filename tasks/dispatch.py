@@ -1,9 +1,13 @@
-"""Sending a recorded job to its queue: the one place where web code touches Celery."""
+"""Sending one job's message to its queue: the one place where web code touches Celery.
+
+Which job goes when is `arena.jobs.dispatching`'s choice; the message carries the job's id and
+the dispatch token that lets the worker tell the current message from a stale one.
+"""
 
 from __future__ import annotations
 
 
-def job_enqueue(*, job_id: int, kind: str, queue: str) -> None:
+def job_enqueue(*, job_id: int, kind: str, queue: str, token: int | None = None) -> None:
     from tasks.jobs import run_job
 
-    run_job.apply_async(args=[job_id, kind], queue=queue)
+    run_job.apply_async(args=[job_id, kind, token], queue=queue)

@@ -1,4 +1,6 @@
-"""Each worker checks for jobs whose worker died, on a timer: no beat service to run."""
+"""Each worker keeps the queue moving on a timer, so no beat service has to run: it marks failed
+the jobs whose worker died, then dispatches every queue, which also sends again the jobs whose
+message the broker lost (arena.jobs.dispatching)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ _stop = threading.Event()
 
 
 def _loop() -> None:
+    from arena.jobs.dispatching import jobs_dispatch_all
     from arena.jobs.services import jobs_reap_stale
 
     while not _stop.wait(settings.ARENA_JOB_REAP_EVERY_S):
@@ -22,8 +25,9 @@ def _loop() -> None:
             reaped = jobs_reap_stale()
             if reaped:
                 log.warning("jobs %s lost their worker; marked failed", reaped)
-        except Exception:  # the database may be down for a while: try again next round
-            log.exception("could not check for stale jobs")
+            jobs_dispatch_all()
+        except Exception:  # the database or broker may be down for a while: try next round
+            log.exception("could not check the job queues")
 
 
 @worker_ready.connect

@@ -176,6 +176,12 @@ CELERY_JOB_TIME_LIMIT = int(os.environ.get("CELERY_JOB_TIME_LIMIT", "600"))
 # plus a minute); every worker checks every ARENA_JOB_REAP_EVERY_S (arena.jobs.services).
 ARENA_JOB_STALE_AFTER_S = int(os.environ.get("ARENA_JOB_STALE_AFTER_S", "0"))
 ARENA_JOB_REAP_EVERY_S = float(os.environ.get("ARENA_JOB_REAP_EVERY_S", "30"))
+# Fair order (arena.jobs.dispatching): at most this many jobs of each Celery queue are sent to
+# workers and not finished (at least the queue's worker processes); the next goes round-robin
+# over teams. A job sent but not started after ARENA_JOB_RESEND_AFTER_S lost its message (a
+# broker restarted without persistence) and is sent again; workers drop the stale copy.
+ARENA_JOBS_IN_FLIGHT = int(os.environ.get("ARENA_JOBS_IN_FLIGHT", "2"))
+ARENA_JOB_RESEND_AFTER_S = float(os.environ.get("ARENA_JOB_RESEND_AFTER_S", "60"))
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "bach-demo-2026")
 

@@ -104,7 +104,9 @@ def training_start(*, team: Team, user: User, name: str = "", **choices: Any) ->
     policy = training_policy_get(event=event)
     _check_limits(team=team, policy=policy)
     number = TrainingRun.objects.filter(team=team).count() + 1
-    job = job_create(kind=TRAIN_JOB, payload={}, queue=settings.CELERY_GPU_QUEUE, created_by=user)
+    job = job_create(
+        kind=TRAIN_JOB, payload={}, queue=settings.CELERY_GPU_QUEUE, created_by=user, team=team
+    )
     training = TrainingRun.objects.create(
         team=team,
         created_by=user,

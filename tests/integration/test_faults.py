@@ -68,7 +68,7 @@ def test_worker_killed_mid_generation_leaves_no_job_running(
     monkeypatch.setattr(
         tasks.dispatch,
         "job_enqueue",
-        lambda *, job_id, kind, queue: send(job_id=job_id, kind=kind, queue=QUEUE),
+        lambda **message: send(**{**message, "queue": QUEUE}),
     )
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "tasks", "purge", "-f", "-Q", QUEUE],
