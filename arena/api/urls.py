@@ -11,6 +11,7 @@ from arena.submissions.api import (
     CompositionDetailApi,
     CompositionSubmitApi,
     MelodyCreateApi,
+    MelodyNotesCreateApi,
 )
 from arena.training.api import (
     EventModelsApi,
@@ -27,6 +28,11 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("events/<slug:slug>/melodies/", MelodyCreateApi.as_view(), name="event-melodies"),
+    path(
+        "events/<slug:slug>/melodies/notes/",
+        MelodyNotesCreateApi.as_view(),
+        name="event-melody-notes",
+    ),
     path(
         "melodies/<int:pk>/compositions/",
         CompositionCreateApi.as_view(),

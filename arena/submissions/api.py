@@ -20,6 +20,14 @@ from rest_framework.views import APIView
 
 from arena.events.models import Event
 from arena.events.selectors import event_get
+from arena.submissions.editor_melody import (
+    DEFAULT_TEMPO,
+    EDITOR_METERS,
+    HIGHEST_PITCH,
+    LOWEST_PITCH,
+    MAX_BARS,
+    TEMPO_RANGE,
+)
 from arena.submissions.models import ComposerModel, Composition, Melody, Style
 from arena.submissions.selectors import (
     composition_get_for_user,
@@ -33,6 +41,7 @@ from arena.submissions.services import (
     QuotaExceeded,
     composition_create,
     composition_submit,
+    melody_create_from_notes,
     melody_create_from_sample,
     melody_create_from_upload,
     upload_size_error,
@@ -86,6 +95,29 @@ class MelodySerializer(serializers.ModelSerializer):
     class Meta:
         model = Melody
         fields = ["id", "title", "source", "bars", "notes", "key", "meter", "tempo_bpm", "warnings"]
+
+
+class EditorNoteSerializer(serializers.Serializer):
+    pitch = serializers.IntegerField(
+        help_text=f"MIDI note number, {LOWEST_PITCH} (F3) to {HIGHEST_PITCH} (C6); 60 is middle C."
+    )
+    start = serializers.IntegerField(help_text="16th notes from the first bar line.")
+    duration = serializers.IntegerField(help_text="Length in 16th notes (4 is a quarter note).")
+
+
+class MelodyNotesInputSerializer(serializers.Serializer):
+    """Types only: the melody's rules (range, overlaps, length) are the service's, one place."""
+
+    notes = EditorNoteSerializer(
+        many=True,
+        help_text=f"One note at a time (no overlaps), within {MAX_BARS} bars.",
+    )
+    meter = serializers.ChoiceField(choices=list(EDITOR_METERS), default="4/4")
+    tempo = serializers.FloatField(
+        default=DEFAULT_TEMPO,
+        help_text=f"Quarter notes per minute, {TEMPO_RANGE[0]} to {TEMPO_RANGE[1]}.",
+    )
+    title = serializers.CharField(max_length=120, allow_blank=True, default="")
 
 
 class CompositionInputSerializer(serializers.Serializer):
@@ -191,6 +223,40 @@ class MelodyCreateApi(APIView):
                     team=team, user=request.user, slug=data.validated_data["sample"]
                 )
         except (InputError, DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise_for(exc)
+        return Response(MelodySerializer(melody).data, status=status.HTTP_201_CREATED)
+
+
+class MelodyNotesCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="event_melody_create_from_notes",
+        request=MelodyNotesInputSerializer,
+        responses={
+            201: MelodySerializer,
+            400: OpenApiResponse(description="Not a usable melody; the reason is given."),
+            404: OpenApiResponse(description="No such event, or you have no team in it."),
+        },
+        tags=["melodies"],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Add a melody to your team from its notes, as the studio's editor sends them."""
+        try:
+            event = event_get(slug=slug)
+        except Event.DoesNotExist as exc:
+            raise Http404 from exc
+        team = team_of_user(event=event, user=request.user)
+        if team is None:
+            raise Http404("You have no team in this event.")
+        data = MelodyNotesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            melody = melody_create_from_notes(team=team, user=request.user, **data.validated_data)
+        except InputError as exc:
+            raise ValidationError({"notes": [str(exc)]}) from exc
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise_for(exc)
         return Response(MelodySerializer(melody).data, status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from arena.submissions.editor_melody import DEFAULT_TEMPO, EDITOR_METERS, TEMPO_RANGE
 from arena.submissions.models import ComposerModel, Style
 from arena.submissions.services import MAX_SEED, RISK_RANGE, SECONDS_RANGE, upload_size_error
 from composer.samples import sample_melodies
@@ -70,3 +71,31 @@ class CompositionForm(forms.Form):
         shipped = ComposerModel.composable()
         own = [(m.model_key, f"Our model: {m.name}") for m in team_models]
         self.fields["model"].choices = shipped + own
+
+
+class MelodyEditorForm(forms.Form):
+    """The editor's melody: its notes travel as JSON in a hidden field, so a refused melody comes
+    back to the page with its notes and the editor shows them again."""
+
+    title = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Name",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Moonrise"}),
+    )
+    meter = forms.ChoiceField(choices=[(m, m) for m in EDITOR_METERS], initial="4/4")
+    tempo = forms.IntegerField(
+        label="Tempo (BPM)",
+        min_value=TEMPO_RANGE[0],
+        max_value=TEMPO_RANGE[1],
+        initial=DEFAULT_TEMPO,
+    )
+    notes = forms.JSONField(
+        required=False,  # an empty melody is refused by the service with its own message
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "The notes could not be read; reload the page and try again."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("auto_id", "editor-%s")  # the upload form on the same page has a title
+        super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("events/<slug:slug>/studio/", views.studio, name="studio"),
     path("events/<slug:slug>/studio/upload/", views.melody_upload, name="melody-upload"),
     path("events/<slug:slug>/studio/sample/", views.melody_sample, name="melody-sample"),
+    path("events/<slug:slug>/studio/melody/", views.melody_editor_save, name="melody-editor"),
     path("events/<slug:slug>/studio/compose/", views.compose_view, name="compose"),
     path("melodies/<int:pk>/melody.mid", views.melody_file, name="melody-file"),
     path("compositions/<int:pk>/", views.composition_detail, name="composition-detail"),

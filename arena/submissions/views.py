@@ -17,8 +17,10 @@ from arena.api.token_files import accepts_api_token
 from arena.events.models import Event, Team
 from arena.events.selectors import event_get
 from arena.events.services import team_create, team_join
+from arena.submissions.editor_melody import editor_settings
 from arena.submissions.forms import (
     CompositionForm,
+    MelodyEditorForm,
     MelodySampleForm,
     MelodyUploadForm,
     TeamCreateForm,
@@ -37,6 +39,7 @@ from arena.submissions.services import (
     composition_create,
     composition_retry,
     composition_submit,
+    melody_create_from_notes,
     melody_create_from_sample,
     melody_create_from_upload,
 )
@@ -127,6 +130,8 @@ def _studio(
             "compositions": composition_list(team=team),
             "upload_form": forms.get("upload_form") or MelodyUploadForm(),
             "sample_form": forms.get("sample_form") or MelodySampleForm(),
+            "editor_form": forms.get("editor_form") or MelodyEditorForm(),
+            "editor": editor_settings(),
             "compose_form": compose_form,
             "selected_melody": forms.get("selected_melody")
             or (melodies[0].pk if melodies else None),
@@ -196,6 +201,32 @@ def melody_sample(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Added “{melody.title}”.")
             return redirect("studio", slug=slug)
     return _studio(request, event, team, status=400, sample_form=form)
+
+
+@login_required
+@require_POST
+def melody_editor_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """The melody entered in the editor; a refused one comes back with its notes and the reason."""
+    event = _event(slug)
+    team = _team_or_redirect(request, event)
+    if team is None:
+        return redirect("event-detail", slug=slug)
+    form = MelodyEditorForm(request.POST)
+    if form.is_valid():
+        try:
+            melody = melody_create_from_notes(team=team, user=request.user, **form.cleaned_data)
+        except InputError as exc:
+            form.add_error(None, f"We could not use this melody: {exc}.")
+        except ValidationError as exc:
+            form.add_error(None, _messages_of(exc))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Added “{melody.title}”: {melody.bars} bars, {melody.notes} notes."
+            )
+            return redirect("studio", slug=slug)
+    return _studio(request, event, team, status=400, editor_form=form)
 
 
 @login_required

@@ -44,6 +44,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("events/<slug:slug>/studio/", "GET /events/{live}/studio/", "302L 200 200 302 302"),
     ("events/<slug:slug>/studio/upload/", "POST /events/{live}/studio/upload/", "302L 400 400 302 302"),
     ("events/<slug:slug>/studio/sample/", "POST /events/{live}/studio/sample/", "302L 400 400 302 302"),
+    ("events/<slug:slug>/studio/melody/", "POST /events/{live}/studio/melody/", "302L 400 400 302 302"),
     ("events/<slug:slug>/studio/compose/", "POST /events/{live}/studio/compose/", "302L 400 400 302 302"),
     ("melodies/<int:pk>/melody.mid", "GET /melodies/{melody}/melody.mid", "302L 404 200 404 404"),
     ("compositions/<int:pk>/", "GET /compositions/{draft}/", "302L 404 200 404 404"),
@@ -105,6 +106,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("api/trainings/<int:pk>/", "GET /api/trainings/{training}/", "403 404 200 404 200"),
     ("api/events/<slug:slug>/models/", "GET /api/events/{live}/models/", "403 200 200 200 200"),
     ("api/events/<slug:slug>/melodies/", "POST /api/events/{live}/melodies/", "403 400 400 404 404"),
+    ("api/events/<slug:slug>/melodies/notes/", "POST /api/events/{live}/melodies/notes/", "403 415 415 404 404"),  # JSON only
     ("api/melodies/<int:pk>/compositions/", "POST /api/melodies/{melody}/compositions/", "403 404 202 404 404"),
     ("api/compositions/<int:pk>/submit/", "POST /api/compositions/{draft}/submit/", "403 404 200 404 404"),
     ("api/entries/<int:pk>/scores/", "POST /api/entries/{draft}/scores/", "403 403 403 403 403"),
