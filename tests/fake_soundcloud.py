@@ -10,7 +10,8 @@ documented contract (developers.soundcloud.com/docs/api/guide):
   track[asset_data], track[tag_list] with aug-arch-ml-workshop, track[sharing])
 - `Authorization: OAuth <token>` on the API; 401 on an unknown or expired token.
 - Injected trouble: 429 with the documented `reset_time` body, 5xx outages, a 5xx after the track
-  was created (the answer got lost).
+  was created (the answer got lost), and SoundCloud going away altogether mid-posting (the port
+  stops listening) and coming back on the same port.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class FakeState:
     tracks: list[dict[str, Any]] = field(default_factory=list)
     uploads: int = 0  # POST /tracks that created a track
     trouble: list[tuple[str, Any]] = field(default_factory=list)  # for the next POST /tracks
+    down_after: int | None = None  # stop listening once this many tracks were created
     log: list[str] = field(default_factory=list)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1001))
 
@@ -59,8 +61,17 @@ class FakeSoundCloud:
         self.state = FakeState()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self.token_lifetime = timedelta(hours=1)
+
+    def serve_in_thread(self) -> None:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        """Stop listening: from now on connections to the port are refused."""
+        self.server.shutdown()
+        self.server.server_close()
 
     # Test controls ------------------------------------------------------------------------
 
@@ -78,6 +89,16 @@ class FakeSoundCloud:
     def lose_next_answer(self) -> None:
         """Create the next track but answer 502, as when a proxy drops the response."""
         self.state.trouble.append(("lost", 502))
+
+    def go_away_after(self, *, uploads: int) -> None:
+        """SoundCloud goes away in the middle of posting: the upload that makes `uploads` tracks
+        creates its track but its connection drops unanswered, and the port stops listening."""
+        self.state.down_after = uploads
+
+    def come_back(self) -> None:
+        """Listen again on the same port, with the same accounts, tokens and tracks."""
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
+        self.serve_in_thread()
 
     @property
     def uploads(self) -> int:
@@ -244,6 +265,12 @@ class FakeSoundCloud:
                 with fake.lock:
                     fake.state.tracks.append(track)
                     fake.state.uploads += 1
+                    going_away = fake.state.uploads == fake.state.down_after
+                if going_away:
+                    fake.state.down_after = None
+                    fake.close()  # this thread serves the request, not the listening loop
+                    self.close_connection = True
+                    return None  # the connection closes with no answer
                 if trouble and trouble[0] == "lost":
                     return self._send(trouble[1], {"error": "bad gateway"})
                 return self._send(201, track)
@@ -272,13 +299,11 @@ class FakeSoundCloud:
 @contextmanager
 def fake_soundcloud() -> Iterator[FakeSoundCloud]:
     fake = FakeSoundCloud()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
+    fake.serve_in_thread()
     try:
         yield fake
     finally:
-        fake.server.shutdown()
-        fake.server.server_close()
+        fake.close()
 
 
 if __name__ == "__main__":
