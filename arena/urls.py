@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("arena.training.urls")),
     path("", include("arena.judging.urls")),
     path("", include("arena.publishing.urls")),
+    path("", include("arena.jobs.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("arena.api.urls")),
     path("admin/", admin.site.urls),

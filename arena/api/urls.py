@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from arena.api.views import EventViewSet
+from arena.jobs.api import EventJobsApi, JobCancelApi, JobRequeueApi
 from arena.judging.api import EventEntriesApi, LeaderboardApi, ScoreCreateApi
 from arena.publishing.api import PublishApi
 from arena.submissions.api import (
@@ -50,5 +51,8 @@ urlpatterns = [
     path("trainings/<int:pk>/", TrainingDetailApi.as_view(), name="training-detail"),
     path("trainings/<int:pk>/cancel/", TrainingCancelApi.as_view(), name="training-cancel"),
     path("events/<slug:slug>/models/", EventModelsApi.as_view(), name="event-models"),
+    path("events/<slug:slug>/jobs/", EventJobsApi.as_view(), name="event-jobs"),
+    path("jobs/<int:pk>/requeue/", JobRequeueApi.as_view(), name="job-requeue"),
+    path("jobs/<int:pk>/cancel/", JobCancelApi.as_view(), name="job-cancel"),
     path("", include(router.urls)),
 ]

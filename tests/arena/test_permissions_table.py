@@ -31,7 +31,8 @@ LIVE, DONE = "space-odyssey", "bach-to-the-future"
 TEAM_NAMES = ("Fugue State", "Well-Tempered Rockets")
 
 # (route pattern, "METHOD url", outcomes of: anonymous, other team, member, judge, organiser).
-# Ids in the url: {melody} {draft} {training} {entry}; {live} and {done} are the two events.
+# Ids in the url: {melody} {draft} {training} {job} (the training's) {entry}; {live} and {done}
+# are the two events.
 # Rows run in order on one database: writes come after reads. Empty bodies: a write that is
 # allowed is refused as incomplete (400) or redirects back to its form.
 # fmt: off
@@ -114,6 +115,12 @@ ROWS: list[tuple[str, str, str]] = [
     ("api/events/<slug:slug>/publish/", "POST /api/events/{live}/publish/", "403 403 403 403 400"),
     ("api/events/<slug:slug>/trainings/", "POST /api/events/{live}/trainings/", "403 202 202 404 404"),
     ("api/trainings/<int:pk>/cancel/", "POST /api/trainings/{training}/cancel/", "403 404 400 404 400"),
+    ("events/<slug:slug>/queue/", "GET /events/{live}/queue/", "302L 404 404 404 200"),
+    ("events/<slug:slug>/queue/<int:pk>/requeue/", "POST /events/{live}/queue/{job}/requeue/", "302L 404 404 404 302"),
+    ("events/<slug:slug>/queue/<int:pk>/cancel/", "POST /events/{live}/queue/{job}/cancel/", "302L 404 404 404 302"),
+    ("api/events/<slug:slug>/jobs/", "GET /api/events/{live}/jobs/", "403 403 403 403 200"),
+    ("api/jobs/<int:pk>/requeue/", "POST /api/jobs/{job}/requeue/", "403 403 403 403 200"),
+    ("api/jobs/<int:pk>/cancel/", "POST /api/jobs/{job}/cancel/", "403 403 403 403 200"),
     ("admin/", "GET /admin/", "302 302 302 302 200"),
 ]
 # fmt: on
@@ -152,10 +159,12 @@ def site(db, settings, tmp_path):  # type: ignore[no-untyped-def]
     alice = User.objects.get(username="alice")
     draft = demo_entry_create(team=team, user=alice, chorale="bach/bwv104.6")
     entry = Composition.objects.get(team__event__slug=DONE, team__name="Fugue State", is_entry=True)
+    training = training_start(team=team, user=alice)
     return {
         "melody": team.melodies.first().pk,
         "draft": draft.pk,
-        "training": training_start(team=team, user=alice).pk,
+        "training": training.pk,
+        "job": training.job_id,
         "entry": entry.pk,
     }
 
