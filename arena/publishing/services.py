@@ -135,6 +135,7 @@ def publication_request(
         payload={"event_id": event.pk, "user_id": user.pk},
         queue=settings.CELERY_DEFAULT_QUEUE,
         created_by=user,
+        event=event,  # so the organisers' queue page of the event lists it
     )
     for row in rows:
         publication, _ = Publication.objects.get_or_create(

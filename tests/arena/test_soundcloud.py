@@ -69,6 +69,7 @@ def _publish(client, **data) -> Job:  # type: ignore[no-untyped-def]
     assert response.status_code == 202, response.content
     job = Job.objects.get(pk=response.json()["job"])
     assert job.kind == "soundcloud_publish" and job.queue == "default"
+    assert job.event is not None and job.event.slug == EVENT  # listed on the queue page
     return job
 
 
