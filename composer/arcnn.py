@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ from composer.features import (
 )
 from composer.metrics import MAJOR_SCALE, MINOR_SCALE, NOTEWISE_NLL
 from composer.score import Score
+from composer.voice_leading import VoiceLeadingRules, decode_voices
 from composer.weights_io import read_weights, save_weights
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -72,6 +74,7 @@ LOWER_VOICES = (1, 2, 3)
 IN_PLANES = 4 * N_VOICES + 3 + 1  # per-voice pitch/rest/strike/mask, key, height
 # Gibbs steps of the registered harmonizer: a chorale-length melody in under 2 s on 2 CPU cores.
 SHIPPED_ITERATIONS = 24
+DEFAULT_RULES = VoiceLeadingRules()  # the GAN's: one voice-leading standard for both models
 # Yao et al.'s annealing schedule, as Coconet uses it.
 PMIN, PMAX, ALPHA = 0.1, 0.9, 0.7
 
@@ -342,13 +345,48 @@ def _with_kept(out: Score, source: Score, voices: tuple[int, ...]) -> Score:
     return out.with_pitches(pitches, onsets)
 
 
-def _resample_lower_voices(model: Arcnn, score: Score, **sampling: Any) -> Score:
-    """The four-voice score with alto, tenor and bass resampled by `gibbs(**sampling)`; the
-    melody (voice 0) is kept exactly."""
+@torch.no_grad()
+def voice_log_probs(
+    model: Arcnn, classes: torch.Tensor, strikes: torch.Tensor, context: torch.Tensor
+) -> np.ndarray:
+    """(3, T, classes): each lower voice's log-probabilities at every step given the other three
+    voices as they stand (one pass per voice, that voice hidden)."""
+    out = []
+    for voice in LOWER_VOICES:
+        known = torch.ones_like(classes, dtype=torch.bool)
+        known[:, voice] = False
+        logits, _ = model(classes, _restrikes(classes, strikes), known, context, True)
+        out.append(torch.log_softmax(logits[0, voice].float(), dim=-1))
+    return torch.stack(out).cpu().numpy()
+
+
+def _decoded(
+    model: Arcnn,
+    classes: torch.Tensor,
+    strikes: torch.Tensor,
+    context: torch.Tensor,
+    melody: np.ndarray,
+    rules: VoiceLeadingRules,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The sample's lower voices re-chosen jointly among the model's likeliest notes for each,
+    avoiding parallels and crossings (composer.voice_leading), as the GAN's are."""
+    lower = decode_voices(voice_log_probs(model, classes, strikes, context), melody, rules)
+    classes = classes.clone()
+    classes[0, 1:] = torch.from_numpy(lower).to(classes.device)
+    return classes, _restrikes(classes, strikes)
+
+
+def _resample_lower_voices(
+    model: Arcnn, score: Score, rules: VoiceLeadingRules | None = None, **sampling: Any
+) -> Score:
+    """The four-voice score with alto, tenor and bass resampled by `gibbs(**sampling)`, then,
+    with `rules`, decoded for voice leading; the melody (voice 0) is kept exactly."""
     classes, strikes, context = _tensors(score, _device(model))
     region = torch.zeros_like(classes, dtype=torch.bool)
     region[:, 1:] = True
     classes, strikes = gibbs(model, classes, strikes, context, region, **sampling)
+    if rules is not None:
+        classes, strikes = _decoded(model, classes, strikes, context, score.pitches[0], rules)
     return _with_kept(_as_score(score, classes, strikes), score, (0,))
 
 
@@ -359,12 +397,14 @@ def harmonize(
     iterations: int = 64,
     temperature: float = 0.99,
     seed: int = 0,
+    rules: VoiceLeadingRules | None = None,
 ) -> Score:
     """Alto, tenor and bass sampled from scratch under the melody (voice 0, kept exactly), for a
-    melody of any length in one pass per Gibbs step."""
+    melody of any length in one pass per Gibbs step; with `rules`, the sample's voices are then
+    decoded for voice leading (three more passes)."""
     score = _four_voices(melody.with_pitches(melody.pitches[:1], melody.onsets[:1]))
     return _resample_lower_voices(
-        model, score, iterations=iterations, temperature=temperature, seed=seed
+        model, score, rules, iterations=iterations, temperature=temperature, seed=seed
     )
 
 
@@ -572,9 +612,13 @@ def shipped_arcnn(device: str = "cpu") -> Arcnn:
     return _cache[key]
 
 
-def shipped_harmonizer(melody: Score, seed: int = 0) -> Score:
-    """Harmonize with the weights that ship with composer (loaded once per process)."""
-    return harmonize(shipped_arcnn(), melody, iterations=SHIPPED_ITERATIONS, seed=seed)
+def shipped_harmonizer(
+    melody: Score, seed: int = 0, rules: VoiceLeadingRules | None = DEFAULT_RULES
+) -> Score:
+    """Harmonize with the weights that ship with composer (loaded once per process), decoded
+    for voice leading unless `rules` is None (the raw sample, for comparison)."""
+    model = shipped_arcnn()
+    return harmonize(model, melody, iterations=SHIPPED_ITERATIONS, seed=seed, rules=rules)
 
 
 def _register() -> None:
@@ -582,6 +626,7 @@ def _register() -> None:
 
     if SHIPPED_ARCNN.exists():
         register_harmonizer("arcnn", shipped_harmonizer)
+        register_harmonizer("arcnn-raw", partial(shipped_harmonizer, rules=None))
 
 
 _register()

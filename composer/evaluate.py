@@ -32,6 +32,7 @@ PROVIDERS = {
     "gan": "composer.gan",
     "gan-raw": "composer.gan",
     "arcnn": "composer.arcnn",
+    "arcnn-raw": "composer.arcnn",
     "hybrid": "composer.pipeline",
 }
 

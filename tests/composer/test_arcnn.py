@@ -74,6 +74,20 @@ def test_harmonize_any_length_in_one_pass_keeps_the_melody(model, bars):
     _assert_voices_sound(out)
 
 
+def test_decoding_for_voice_leading_keeps_the_melody_and_drops_the_parallels(model):
+    from composer.metrics import crossing_count, parallel_count
+    from composer.voice_leading import VoiceLeadingRules
+
+    melody = _melody(8, seed=3)
+    raw = harmonize(model, melody, iterations=3, seed=1)
+    decoded = harmonize(model, melody, iterations=3, seed=1, rules=VoiceLeadingRules())
+    assert np.array_equal(decoded.pitches[0], melody.pitches[0])
+    _assert_voices_sound(decoded)
+    assert parallel_count(raw) > 0  # an untrained net's sample is full of them
+    assert parallel_count(decoded) < parallel_count(raw)
+    assert crossing_count(decoded) <= crossing_count(raw)
+
+
 def test_odd_lengths_and_pickups_work(model):
     melody = _melody(3)
     melody = melody.with_pitches(melody.pitches[:, :45], melody.onsets[:, :45])

@@ -38,6 +38,17 @@ def test_hybrid_is_no_worse_than_the_gan_and_near_bach_on_parallels():
     assert hybrid["parallel_5ths_8ves_per_bar"] <= 1.5 * bach["parallel_5ths_8ves_per_bar"]
 
 
+def test_decoding_the_arcnns_sample_removes_its_parallels_and_crossings():
+    valid = load_chorales("valid")[:8]
+    raw = evaluate_chorales("arcnn-raw", valid).as_dict()["generated"]
+    report = evaluate_chorales("arcnn", valid).as_dict()
+    decoded, bach = report["generated"], report["bach"]
+    assert raw["parallel_5ths_8ves_per_bar"] > 4 * bach["parallel_5ths_8ves_per_bar"]
+    assert decoded["parallel_5ths_8ves_per_bar"] <= 2 * bach["parallel_5ths_8ves_per_bar"]
+    assert decoded["voice_crossings_per_bar"] < raw["voice_crossings_per_bar"]
+    assert decoded["in_scale_rate"] >= raw["in_scale_rate"] - 0.01
+
+
 @pytest.mark.parametrize("model", ["arcnn", "hybrid"])
 def test_every_sample_is_harmonized_with_its_melody_kept(model):
     harmonize = get_harmonizer(model)
