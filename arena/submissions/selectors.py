@@ -99,10 +99,24 @@ METRICS_IN_WORDS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def composition_metrics_in_words(*, composition: Composition) -> list[MetricLine]:
-    """The metrics worth showing, formatted for people; missing or undefined ones are skipped."""
+# The few a team compares its pieces by, side by side in the studio's history.
+COMPARED = (
+    "in_scale_rate",
+    "parallel_5ths_8ves_per_bar",
+    "voice_crossings_per_bar",
+    "pitch_classes_per_bar",
+)
+
+
+def composition_metrics_in_words(
+    *, composition: Composition, keys: tuple[str, ...] | None = None
+) -> list[MetricLine]:
+    """The metrics worth showing (or those of `keys`), formatted for people; missing or undefined
+    ones are skipped."""
     lines = []
     for key, label, kind, meaning in METRICS_IN_WORDS:
+        if keys is not None and key not in keys:
+            continue
         value = composition.metrics.get(key)
         if value is None:
             continue
@@ -114,3 +128,17 @@ def composition_metrics_in_words(*, composition: Composition) -> list[MetricLine
             text = f"{value:.1f}"
         lines.append(MetricLine(label, text, meaning))
     return lines
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    composition: Composition
+    compared: list[MetricLine]
+
+
+def composition_history(*, team: Team) -> list[HistoryRow]:
+    """Every piece of the team, newest first, with the metrics it is compared by."""
+    return [
+        HistoryRow(c, composition_metrics_in_words(composition=c, keys=COMPARED))
+        for c in composition_list(team=team)
+    ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.api.token_files import accepts_api_token
-from arena.events.models import Event, Team
+from arena.events.models import Event, Phase, Team
 from arena.events.selectors import event_get
 from arena.events.services import team_create, team_join
 from arena.submissions.editor_melody import editor_settings
@@ -29,7 +29,7 @@ from arena.submissions.forms import (
 from arena.submissions.models import Composition, Melody
 from arena.submissions.selectors import (
     composition_get_for_user,
-    composition_list,
+    composition_history,
     composition_metrics_in_words,
     melody_get_for_user,
     melody_list,
@@ -127,7 +127,8 @@ def _studio(
             "event": event,
             "team": team,
             "melodies": melodies,
-            "compositions": composition_list(team=team),
+            "history": composition_history(team=team),
+            "can_choose_entry": event.phase == Phase.COMPOSING,
             "upload_form": forms.get("upload_form") or MelodyUploadForm(),
             "sample_form": forms.get("sample_form") or MelodySampleForm(),
             "editor_form": forms.get("editor_form") or MelodyEditorForm(),

@@ -125,3 +125,40 @@ def test_other_teams_get_404(client, demo):
     assert client.get(f"/compositions/{composition.pk}/").status_code == 404
     assert client.get(f"/melodies/{melody.pk}/melody.mid").status_code == 404
     assert client.get(f"/compositions/{composition.pk}/midi/").status_code == 404
+
+
+def test_the_history_compares_finished_pieces_and_picks_the_entry(client, demo):
+    from django.core.files.base import ContentFile
+
+    client.login(username="alice", password=PASSWORD)
+    melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
+
+    def compose(seed: int) -> Composition:
+        form = {"melody": melody.pk, "model": "gan", "style": "baroque", "risk": 1.0}
+        client.post("/events/space-odyssey/studio/compose/", {**form, "seconds": 60, "seed": seed})
+        return Composition.objects.get(melody=melody, seed=seed)
+
+    first, second = compose(1), compose(2)
+    for piece, parallels in ((first, 0.25), (second, 0.0)):
+        piece.metrics = {
+            "in_scale_rate": 0.97,
+            "parallel_5ths_8ves_per_bar": parallels,
+            "voice_crossings_per_bar": 0.1,
+            "pitch_classes_per_bar": 6.5,
+        }
+        piece.audio.save("piece.wav", ContentFile(b"RIFF"), save=True)
+        piece.job.status = JobStatus.DONE
+        piece.job.save()
+
+    waiting = compose(3)
+    html = client.get("/events/space-odyssey/studio/").content.decode()
+    for piece in (first, second):
+        assert f'src="/compositions/{piece.pk}/audio/"' in html
+        assert f'action="/compositions/{piece.pk}/submit/"' in html
+    assert f'src="/compositions/{waiting.pk}/audio/"' not in html  # not finished: nothing to hear
+    assert "0.25 per bar" in html and "0.00 per bar" in html and html.count("6.5") == 2
+
+    client.post(f"/compositions/{second.pk}/submit/")
+    html = client.get("/events/space-odyssey/studio/").content.decode()
+    assert f'action="/compositions/{second.pk}/submit/"' not in html  # it is the entry now
+    assert f'action="/compositions/{first.pk}/submit/"' in html and "Our entry" in html
