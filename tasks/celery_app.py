@@ -16,6 +16,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def _configure() -> None:
     from django.conf import settings
 
+    from arena.jobs.broker_folders import broker_folders
+
     # Each queue has its own exchange and routing key, so a job sent to one queue is delivered
     # to that queue alone.
     app.conf.task_queues = [
@@ -29,15 +31,13 @@ def _configure() -> None:
     app.conf.worker_prefetch_multiplier = 1
     app.conf.task_ignore_result = True  # outcomes live in arena's Job table
     app.conf.broker_connection_retry_on_startup = True
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        folder = settings.CELERY_BROKER_DIR
-        for sub in ("queue", "processed", "control"):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
+    folders = broker_folders()
+    if folders is not None:
         app.conf.broker_transport_options = {
-            "data_folder_in": str(folder / "queue"),
-            "data_folder_out": str(folder / "queue"),
-            "processed_folder": str(folder / "processed"),
-            "control_folder": str(folder / "control"),
+            "data_folder_in": str(folders["queue"]),
+            "data_folder_out": str(folders["queue"]),
+            "processed_folder": str(folders["processed"]),
+            "control_folder": str(folders["control"]),
             "store_processed": False,
         }
 
