@@ -2,11 +2,14 @@
 
 A piece is the tune played `repeats` times (the statement, harmonized, then embellished
 variations) and a closing cadence: a predominant, the dominant and a held tonic chord, slowing
-down (ritardando) into the last chord. The length is met by choosing, together,
+down (ritardando) into the last chord. A tune too long to be played twice is stated whole, and
+its variation takes up its second half or last phrases (a reprise) rather than the statement
+being cut short. The length is met by choosing, together,
 - the tempo: near the tempo the tune and the style suggest, inside the style's range
   (baroque 72–100 BPM, space 56–76 BPM);
 - how many times the tune is played: short tunes are developed by more variations;
-- where a long tune is cut: at a phrase end (a bar line after a long note, a rest or a fermata);
+- where a long tune's reprise begins, or where it is cut: at a phrase end (a bar line after a
+  long note, a rest or a fermata);
 - a cadence of two or three bars.
 The search takes the combination whose exact tempo for the asked length is closest to the
 preferred tempo, so the length is met to the rounding of the tempo, not just within 5 %.
@@ -50,15 +53,28 @@ class FormPlan:
     cadence_bars: int
     trimmed_at: int | None  # the step of the user's melody where it was cut, None when whole
     risks: tuple[float, ...]  # per variation
+    reprise: Score | None = None  # the variations' melody when they take up only the tune's end
+    reprise_from: int | None = None  # the step of the user's melody where the reprise begins
 
     @property
     def section_steps(self) -> int:
+        """The statement's steps."""
         return self.tune.n_steps
+
+    @property
+    def variation_tune(self) -> Score:
+        return self.reprise if self.reprise is not None else self.tune
+
+    @property
+    def section_starts(self) -> list[int]:
+        """The first step of the statement and of each variation."""
+        varied = self.variation_tune.n_steps
+        return [0] + [self.tune.n_steps + i * varied for i in range(self.repeats - 1)]
 
     @property
     def body_steps(self) -> int:
         """The steps of all the repetitions together."""
-        return self.repeats * self.section_steps
+        return self.tune.n_steps + (self.repeats - 1) * self.variation_tune.n_steps
 
     @property
     def cadence_start(self) -> int:
@@ -71,21 +87,21 @@ class FormPlan:
 
     def sections(self) -> list[Section]:
         out = [Section("statement", 0, self.section_steps)]
+        starts, varied = self.section_starts, self.variation_tune.n_steps
         for i, risk in enumerate(self.risks, start=1):
-            start = i * self.section_steps
-            end = self.cadence_start if i == self.repeats - 1 else start + self.section_steps
-            out.append(Section("variation", start, end, risk))
+            end = self.cadence_start if i == self.repeats - 1 else starts[i] + varied
+            out.append(Section("variation", starts[i], end, risk))
         if self.repeats == 1:
             out[0] = Section("statement", 0, self.cadence_start)
         out.append(Section("cadence", self.cadence_start, self.n_steps))
         return out
 
     def melody(self) -> Score:
-        """The tune played `repeats` times: the melody the harmonizer is given."""
-        tune = self.tune
-        pitches = np.tile(tune.pitches, (1, self.repeats))
-        onsets = np.tile(tune.onsets, (1, self.repeats))
-        return tune.with_pitches(pitches, onsets)
+        """The statement and the variations' melody: the melody the harmonizer is given."""
+        tunes = [self.tune] + [self.variation_tune] * (self.repeats - 1)
+        pitches = np.concatenate([t.pitches for t in tunes], axis=1)
+        onsets = np.concatenate([t.onsets for t in tunes], axis=1)
+        return self.tune.with_pitches(pitches, onsets)
 
     def tempo_curve(self) -> np.ndarray:
         """BPM at every step: steady, then easing from the cadence's start to its last chord."""
@@ -197,6 +213,26 @@ def fit_tune(melody: Score, cut: int | None = None) -> Score:
     return tune
 
 
+def reprise_starts(melody: Score) -> list[int]:
+    """Phrase ends in the tune's second half and a whole number of bars from the start, where a
+    reprise of its end may begin at the same place in the bar as the tune itself (after its
+    pickup, if any), leaving at least two bars to vary."""
+    bar, steps = melody.steps_per_bar, melody.n_steps
+    return [
+        s for s in phrase_ends(melody) if s % bar == 0 and 2 * s >= steps and steps - s >= 2 * bar
+    ]
+
+
+def fit_reprise(melody: Score, start: int) -> Score:
+    """The tune from step `start` to its end, as one repetition (see `fit_tune`)."""
+    pitches = melody.pitches[:1, start:].copy()
+    onsets = melody.onsets[:1, start:].copy()
+    onsets[0, 0] = pitches[0, 0] != REST  # a note held over the phrase end starts afresh
+    tail = melody.with_pitches(pitches, onsets)
+    tail.fermatas = None if melody.fermatas is None else melody.fermatas[start:].copy()
+    return fit_tune(tail)
+
+
 # --- the plan ------------------------------------------------------------------------------
 
 
@@ -218,15 +254,25 @@ def plan_form(
     bar = melody.steps_per_bar
     pickup = melody.pickup_steps % bar
     whole = fit_tune(melody)
-    candidates: list[tuple[float, int | None, Score, int, int, float]] = []
+    # (cost, cut, tune, reprise start, reprise, repeats, cadence bars, tempo)
+    candidates: list[
+        tuple[float, int | None, Score, int | None, Score | None, int, int, float]
+    ] = []
 
-    def consider(cut: int | None, tune: Score, penalty: float) -> None:
+    def consider(
+        cut: int | None,
+        tune: Score,
+        penalty: float,
+        reprise_from: int | None = None,
+        reprise: Score | None = None,
+    ) -> None:
+        varied = (reprise or tune).n_steps
         for cadence_bars in (2, 3):
             cadence = _cadence_seconds_factor(cadence_bars, bar)
             # Repetitions that could fit at any tempo of the style.
-            most = math.floor(seconds * high / 15 / tune.n_steps) + 1
+            most = math.floor(seconds * high / 15 / varied) + 1
             for repeats in range(1, min(MAX_REPEATS, most) + 1):
-                beats_x4 = repeats * tune.n_steps + pickup + cadence
+                beats_x4 = tune.n_steps + (repeats - 1) * varied + pickup + cadence
                 tempo = 15.0 * beats_x4 / seconds  # steps / 4 beats × 60 s
                 out_of_range = max(0.0, low - tempo, tempo - high)
                 cost = (
@@ -237,16 +283,23 @@ def plan_form(
                     + (100.0 if repeats < 2 else 0.0)  # at least one variation
                     + 10.0 * out_of_range
                 )
-                candidates.append((cost, cut, tune, repeats, cadence_bars, tempo))
+                candidates.append(
+                    (cost, cut, tune, reprise_from, reprise, repeats, cadence_bars, tempo)
+                )
 
     consider(None, whole, 0.0)
+    for start in reprise_starts(melody):
+        # The whole tune is heard; its variations take up less of it the later they begin.
+        consider(None, whole, 0.2 + 0.3 * start / melody.n_steps, start, fit_reprise(melody, start))
     for cut in phrase_ends(melody):
         # Cutting loses part of the tune: a cost that grows with the part lost.
         consider(cut, fit_tune(melody, cut), 0.3 + 1.0 * (1 - cut / melody.n_steps))
     if min(c[0] for c in candidates) >= 10.0:  # no phrase end fits: any bar line will do
         for cut in melody.bar_starts()[1:]:
             consider(cut, fit_tune(melody, cut), 1.0 + 1.0 * (1 - cut / melody.n_steps))
-    _, cut, tune, repeats, cadence_bars, tempo = min(candidates, key=lambda c: c[0])
+    _, cut, tune, reprise_from, reprise, repeats, cadence_bars, tempo = min(
+        candidates, key=lambda c: c[0]
+    )
     tempo = float(np.clip(tempo, low, high))
     return FormPlan(
         style=style,
@@ -256,6 +309,8 @@ def plan_form(
         cadence_bars=cadence_bars,
         trimmed_at=cut,
         risks=variation_risks(repeats - 1, risk),
+        reprise=reprise,
+        reprise_from=reprise_from,
     )
 
 
@@ -380,10 +435,10 @@ def finish(body: Score, plan: FormPlan) -> Score:
     )
     score.tempo_bpm = round(plan.tempo_bpm, 3)
     fermatas = np.zeros(score.n_steps, dtype=bool)
-    for r in range(plan.repeats):
-        if plan.tune.fermatas is not None:
-            start = r * plan.section_steps
-            fermatas[start : start + plan.section_steps] |= plan.tune.fermatas
+    for i, start in enumerate(plan.section_starts):
+        tune = plan.tune if i == 0 else plan.variation_tune
+        if tune.fermatas is not None:
+            fermatas[start : start + tune.n_steps] |= tune.fermatas
     fermatas[-1] = True
     score.fermatas = fermatas
     return score

@@ -37,6 +37,7 @@ def report(composition: Composition, audio: dict[str, float] | None = None) -> d
         "seconds": round(composition.seconds, 2),
         "repeats": plan.repeats,
         "trimmed_at_step": plan.trimmed_at,
+        "reprise_from_step": plan.reprise_from,
         "sections": [
             {"kind": s.kind, "start": s.start, "end": s.end, "risk": round(s.risk, 3)}
             for s in composition.sections

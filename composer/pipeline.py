@@ -188,7 +188,7 @@ def compose(
             embellisher, names[2] = shipped.embellisher, shipped.names[2]
     melody = melody.with_pitches(melody.pitches[:1], melody.onsets[:1])
     plan = plan_form(melody, seconds=seconds, style=style, risk=risk)
-    report(0.1, f"form: {plan.repeats} times the tune at {plan.tempo_bpm:.0f} BPM")
+    report(0.1, f"form: statement and {plan.repeats - 1} variation(s) at {plan.tempo_bpm:.0f} BPM")
     body = harmonizer(plan.melody(), seed=seed)
     report(0.35, "harmonized")
     if refiner is not None:
@@ -198,10 +198,10 @@ def compose(
     variations = [s for s in sections if s.kind == "variation"]
     embellished: list[Note] = []
     pitches, onsets = body.pitches.copy(), body.onsets.copy()
-    bars = plan.section_steps / plan.tune.steps_per_bar
     for i, section in enumerate(variations, start=1):
         end = min(section.end, plan.body_steps)
         before = _slice(body, section.start, end)
+        bars = (end - section.start) / plan.tune.steps_per_bar
         proposal = embellisher(
             before,
             risk=section.risk,
@@ -252,9 +252,11 @@ def summarize(composition: Composition, notes: list[str] = ()) -> str:  # type: 
         f"{composition.seconds:.0f} s at {plan.tempo_bpm:.0f} BPM",
         f"statement, {variations} variation{'s' * (variations != 1)} and a cadence",
     ]
+    bar = plan.tune.steps_per_bar
     if plan.trimmed_at is not None:
-        bars = plan.section_steps // plan.tune.steps_per_bar
-        parts.append(f"the tune cut to {bars} bars at a phrase end")
+        parts.append(f"the tune cut to {plan.section_steps // bar} bars at a phrase end")
+    if plan.reprise is not None:
+        parts.append(f"the variation on its last {plan.reprise.n_steps // bar} bars")
     fifths = parallel_count(score)  # composer.metrics' own count, the number judges see
     parts.append(f"{fifths} parallel fifth{'s' * (fifths != 1)}/octaves")
     parts.append(f"{len(composition.embellished)} notes embellished")

@@ -174,3 +174,37 @@ def test_the_ritardando_slows_into_the_last_chord() -> None:
 def test_fit_tune_pads_to_whole_bars() -> None:
     tune = fit_tune(melody_of([(60, 4), (62, 4), (64, 6)]))
     assert tune.n_steps == 16 and tune.notes(0)[-1] == (8, 16, 64)
+
+
+def test_a_tune_too_long_to_repeat_is_stated_whole_and_its_end_is_varied() -> None:
+    melody = SAMPLES["ode-to-joy"]  # 16 bars: twice over would not fit a minute in style
+    plan = plan_form(melody, seconds=60, style="baroque")
+    assert plan.trimmed_at is None and plan.reprise is not None
+    start = plan.reprise_from
+    assert start in phrase_ends(melody) and 2 * start >= melody.n_steps
+    assert start % melody.steps_per_bar == 0  # the reprise begins where a bar of the tune does
+    assert plan.seconds() == pytest.approx(60, rel=0.05)
+
+    statement, variation, cadence = plan.sections()
+    assert (statement.start, statement.end) == (0, plan.tune.n_steps)
+    assert variation.start == statement.end and cadence.start == plan.cadence_start
+    assert variation.end - variation.start < statement.end - statement.start
+
+    score = finish(to_four(plan), plan)
+    last = melody.notes(0)[-1][0]
+    assert np.array_equal(score.pitches[0, :last], melody.pitches[0, :last])  # the whole tune
+    tail_end = melody.n_steps - start
+    reprise_last = melody.notes(0)[-1][0] - start
+    heard = score.pitches[0, variation.start : variation.start + tail_end]
+    assert np.array_equal(heard[:reprise_last], melody.pitches[0, start:][:reprise_last])
+    assert score.onsets[0, variation.start]  # the reprise's first note is struck
+
+
+def test_a_reprise_keeps_the_pickup_in_its_place() -> None:
+    melody = SAMPLES["amazing-grace"]  # 3/4 with a pickup
+    plan = plan_form(melody, seconds=60, style="space")
+    assert plan.reprise is not None
+    score = finish(to_four(plan), plan)
+    assert score.pickup_steps == melody.pickup_steps
+    assert plan.cadence_start in score.bar_starts()
+    assert all(s.start % melody.steps_per_bar == 0 for s in plan.sections()[:-1])
