@@ -2,6 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
+from arena.accounts.models import User
 from arena.events.models import Event, Team
 
 
@@ -15,3 +16,8 @@ def event_get(*, slug: str) -> Event:
 
 def team_list(*, event: Event) -> QuerySet[Team]:
     return event.teams.annotate(member_count=Count("memberships")).order_by("name")
+
+
+def user_runs_event(*, user: User, event: Event) -> bool:
+    """Organisers run events (the demo organiser is also the admin)."""
+    return bool(user.is_authenticated and (user.is_organiser or event.organiser_id == user.pk))

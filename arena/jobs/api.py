@@ -16,11 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_get, user_runs_event
 from arena.jobs.models import Job
 from arena.jobs.selectors import event_queue, queue_row
 from arena.jobs.services import job_cancel, job_requeue
-from arena.judging.selectors import user_runs_event
 
 
 class QueueJobSerializer(serializers.Serializer):

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from arena.accounts.models import User
 from arena.events.models import Event, Team
+from arena.events.selectors import user_runs_event
 from arena.jobs.dispatching import jobs_dispatch_on_commit
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.selectors import job_can_cancel, job_can_requeue
-from arena.judging.selectors import user_runs_event
 
 OPEN = (JobStatus.QUEUED, JobStatus.RUNNING)
 

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_get, user_runs_event
 from arena.jobs.models import Job
 from arena.jobs.selectors import event_queue
 from arena.jobs.services import job_cancel, job_requeue
-from arena.judging.selectors import user_runs_event
 
 
 def _organised_event(request: HttpRequest, slug: str) -> Event:

@@ -14,15 +14,11 @@ from django.db.models import QuerySet
 
 from arena.accounts.models import User
 from arena.events.models import Event, Phase, TeamMembership
+from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
 from arena.judging.models import CRITERIA, JudgeAssignment, JudgingSetup, Score, default_weights
 from arena.judging.scoring import EntryResult, Mark, rank_entries
 from arena.submissions.models import Composition
-
-
-def user_runs_event(*, user: User, event: Event) -> bool:
-    """Organisers run events (the demo organiser is also the admin)."""
-    return bool(user.is_authenticated and (user.is_organiser or event.organiser_id == user.pk))
 
 
 def entry_list(*, event: Event) -> QuerySet[Composition]:

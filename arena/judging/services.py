@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arena.accounts.models import User
 from arena.events.models import Event, Phase
+from arena.events.selectors import user_runs_event
 from arena.judging.models import (
     CRITERIA,
     SCORE_MAX,
@@ -19,7 +20,7 @@ from arena.judging.models import (
     Score,
     default_weights,
 )
-from arena.judging.selectors import judge_entry_get, user_runs_event
+from arena.judging.selectors import judge_entry_get
 from arena.submissions.models import Composition
 
 MAX_WEIGHT = 10.0

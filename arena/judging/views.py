@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arena.accounts.models import Role, User
 from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_get, user_runs_event
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
     judge_assignment_get,
@@ -31,7 +31,6 @@ from arena.judging.selectors import (
     leaderboard,
     leaderboard_visible,
     results_published,
-    user_runs_event,
 )
 from arena.judging.services import (
     criterion_weights_set,

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from arena.accounts.models import User
 from arena.events.models import Event
+from arena.events.selectors import user_runs_event
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create
-from arena.judging.selectors import leaderboard, results_published, user_runs_event
+from arena.judging.selectors import leaderboard, results_published
 from arena.publishing.crypto import token_decrypt, token_encrypt
 from arena.publishing.models import Publication, PublicationStatus, Sharing, SoundCloudAccount
 from arena.publishing.soundcloud import SoundCloudClient, SoundCloudError, Tokens

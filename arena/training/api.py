@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_get, user_runs_event
 from arena.submissions.selectors import team_of_user
 from arena.training.models import TrainingRun
 from arena.training.recipes import BOUNDS, DEFAULTS, SIZES
@@ -28,7 +28,6 @@ from arena.training.selectors import (
     training_list,
     training_list_for_event,
     training_status,
-    user_runs_event,
 )
 from arena.training.services import TrainingLimitReached, training_cancel, training_start
 

@@ -12,14 +12,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from arena.accounts.models import User
 from arena.events.models import Event, Phase, Team
+from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
 from arena.training.models import TrainingPolicy, TrainingRun, training_folder_name
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
-
-
-def user_runs_event(*, user: User, event: Event) -> bool:
-    return bool(user.is_authenticated and (user.is_organiser or event.organiser_id == user.pk))
 
 
 def training_policy_get(*, event: Event) -> TrainingPolicy:

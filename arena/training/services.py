@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from arena.accounts.models import User
 from arena.events.models import Event, Phase, Team, TeamMembership
+from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
 from arena.jobs.services import job_create, job_fail
 from arena.training.models import TrainingPolicy, TrainingRun, training_folder_name
 from arena.training.recipes import BOUNDS, DEFAULTS, SIZES
-from arena.training.selectors import ACTIVE, training_policy_get, user_runs_event
+from arena.training.selectors import ACTIVE, training_policy_get
 
 TRAIN_JOB = "train_gan"
 TRAINING_PHASES = (Phase.REGISTRATION, Phase.COMPOSING)

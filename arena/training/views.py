@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_get, user_runs_event
 from arena.submissions.selectors import team_of_user
 from arena.training.forms import TrainingForm, TrainingPolicyForm
 from arena.training.models import TrainingRun
@@ -28,7 +28,6 @@ from arena.training.selectors import (
     training_policy_get,
     training_status,
     training_usage,
-    user_runs_event,
 )
 from arena.training.services import (
     budget_seconds_of,

@@ -3,7 +3,8 @@ from typing import Any
 from django import template
 
 from arena.events.models import Event
-from arena.judging.selectors import judge_assignment_get, leaderboard_visible, user_runs_event
+from arena.events.selectors import user_runs_event
+from arena.judging.selectors import judge_assignment_get, leaderboard_visible
 
 register = template.Library()
 
