@@ -3,11 +3,14 @@
 import secrets
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from arena.accounts.models import User
 from arena.events.models import Event, Phase, Team, TeamMembership
+from arena.events.selectors import user_runs_event
+
+PHASES = [Phase.REGISTRATION, Phase.COMPOSING, Phase.JUDGING, Phase.RESULTS]
 
 
 def event_create(
@@ -63,3 +66,29 @@ def team_join(*, team: Team, user: User) -> TeamMembership:
     if team.memberships.count() >= event.max_team_size:
         raise ValidationError(f"This team is full ({event.max_team_size} members).")
     return TeamMembership.objects.create(team=team, event=event, user=user)
+
+
+def phase_moves(*, event: Event) -> list[str]:
+    """The phases an organiser may move the event to from here: the next one and back to the
+    previous one. Results open only by publishing them on the judging desk, and stay."""
+    at = PHASES.index(Phase(event.phase))
+    if event.phase == Phase.RESULTS:
+        return []
+    return [p for p in (PHASES[at - 1] if at else None, PHASES[at + 1]) if p and p != Phase.RESULTS]
+
+
+@transaction.atomic
+def event_phase_move(*, event: Event, user: User, phase: str) -> Event:
+    """Move the event to `phase` (one of `phase_moves`), as its organiser."""
+    if not user_runs_event(user=user, event=event):
+        raise PermissionDenied("Only the event's organisers change its phase.")
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if phase not in phase_moves(event=event):
+        allowed = ", ".join(Phase(p).label.lower() for p in phase_moves(event=event)) or "none"
+        raise ValidationError(
+            f"{event.name} is in its {event.get_phase_display().lower()} phase; it can move to: "
+            f"{allowed}. Results open when they are published on the judging desk."
+        )
+    event.phase = phase
+    event.save(update_fields=["phase"])
+    return event

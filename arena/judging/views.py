@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arena.accounts.models import Role, User
-from arena.events.models import Event
+from arena.events.models import Event, Phase
 from arena.events.selectors import event_get, user_runs_event
+from arena.events.services import PHASES, event_phase_move, phase_moves
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
     judge_assignment_get,
@@ -183,6 +184,8 @@ def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
         "judging/desk.html",
         {
             "event": event,
+            "phases": _timeline(event),
+            "phase_moves": _phase_buttons(event),
             "progress": judging_progress(event=event),
             "candidates": User.objects.filter(role=Role.JUDGE)
             .exclude(pk__in=assigned)
@@ -196,6 +199,22 @@ def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
             "sharing_choices": Sharing.choices,
         },
     )
+
+
+def _timeline(event: Event) -> list[tuple[str, str]]:
+    """(label, state) of each phase: done, now or to come."""
+    at = PHASES.index(Phase(event.phase))
+    states = ["done" if i < at else "now" if i == at else "" for i in range(len(PHASES))]
+    return [(Phase(p).label, state) for p, state in zip(PHASES, states, strict=True)]
+
+
+def _phase_buttons(event: Event) -> list[tuple[str, str]]:
+    """(phase, button text) of each move the organiser may make now."""
+    at = PHASES.index(Phase(event.phase))
+    return [
+        (p, f"{'Back to' if PHASES.index(p) < at else 'Open'} {Phase(p).label.lower()}")
+        for p in phase_moves(event=event)
+    ]
 
 
 def _desk_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
@@ -214,6 +233,13 @@ def _desk_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
                 event=event, weights={c: float(v or 0) for c, v in weights.items()}, by=request.user
             )
             messages.success(request, "Weights saved; the leaderboard uses them at once.")
+        elif action == "phase":
+            moved = event_phase_move(
+                event=event, user=request.user, phase=request.POST.get("phase", "")
+            )
+            messages.success(
+                request, f"{moved.name} is now in its {moved.get_phase_display().lower()} phase."
+            )
         elif action == "publish":
             results_publish(event=event, by=request.user)
             messages.success(request, "Results published: the leaderboard is public.")
@@ -235,6 +261,12 @@ def judge_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def weights_view(request: HttpRequest, slug: str) -> HttpResponse:
     return _desk_action(request, slug, "weights")
+
+
+@login_required
+@require_POST
+def phase_view(request: HttpRequest, slug: str) -> HttpResponse:
+    return _desk_action(request, slug, "phase")
 
 
 @login_required
