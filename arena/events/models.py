@@ -9,6 +9,9 @@ class Phase(models.TextChoices):
     RESULTS = "results", "Results"
 
 
+PHASES = list(Phase)  # in the order an event goes through them
+
+
 class Event(models.Model):
     """A workshop or competition: teams compose from one brief, judges score, winners get posted."""
 

@@ -1,6 +1,7 @@
 """Reads on events and teams."""
 
 from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
 
 from arena.accounts.models import User
 from arena.events.models import Event, Team
@@ -12,6 +13,11 @@ def event_list() -> QuerySet[Event]:
 
 def event_get(*, slug: str) -> Event:
     return event_list().get(slug=slug)
+
+
+def event_or_404(*, slug: str) -> Event:
+    """The event a URL names; a 404 (page or API) when there is none."""
+    return get_object_or_404(event_list(), slug=slug)
 
 
 def team_list(*, event: Event) -> QuerySet[Team]:

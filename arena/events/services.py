@@ -7,10 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from arena.accounts.models import User
-from arena.events.models import Event, Phase, Team, TeamMembership
+from arena.events.models import PHASES, Event, Phase, Team, TeamMembership
 from arena.events.selectors import user_runs_event
-
-PHASES = [Phase.REGISTRATION, Phase.COMPOSING, Phase.JUDGING, Phase.RESULTS]
 
 
 def event_create(

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arena.events.models import Event
-from arena.events.selectors import event_get, user_runs_event
+from arena.events.selectors import event_or_404, user_runs_event
 from arena.jobs.models import Job
 from arena.jobs.selectors import event_queue, queue_row
 from arena.jobs.services import job_cancel, job_requeue
@@ -45,10 +45,7 @@ class QueueJobSerializer(serializers.Serializer):
 
 
 def _event(request: Request, slug: str) -> Event:
-    try:
-        event = event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    event = event_or_404(slug=slug)
     if not user_runs_event(user=request.user, event=event):
         raise PermissionDenied("Only the event's organisers see its queue.")
     return event

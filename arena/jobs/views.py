@@ -12,17 +12,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.events.models import Event
-from arena.events.selectors import event_get, user_runs_event
+from arena.events.selectors import event_or_404, user_runs_event
 from arena.jobs.models import Job
 from arena.jobs.selectors import event_queue
 from arena.jobs.services import job_cancel, job_requeue
 
 
 def _organised_event(request: HttpRequest, slug: str) -> Event:
-    try:
-        event = event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404("No such event.") from exc
+    event = event_or_404(slug=slug)
     if not user_runs_event(user=request.user, event=event):
         raise Http404("Only the event's organisers see this page.")
     return event

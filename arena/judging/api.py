@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_or_404
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN
 from arena.judging.selectors import (
     JudgeEntry,
@@ -31,10 +31,7 @@ from arena.submissions.models import Composition
 
 
 def _event(slug: str) -> Event:
-    try:
-        return event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    return event_or_404(slug=slug)
 
 
 def _abs(request: Request, name: str, pk: int, kind: str) -> str:

@@ -17,9 +17,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arena.accounts.models import Role, User
-from arena.events.models import Event, Phase
-from arena.events.selectors import event_get, user_runs_event
-from arena.events.services import PHASES, event_phase_move, phase_moves
+from arena.events.models import PHASES, Event, Phase
+from arena.events.selectors import event_or_404, user_runs_event
+from arena.events.services import event_phase_move, phase_moves
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
     judge_assignment_get,
@@ -53,10 +53,7 @@ FILE_KINDS = {"audio": "audio/wav", "roll": "image/png"}
 
 
 def _event(slug: str) -> Event:
-    try:
-        return event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404("No such event.") from exc
+    return event_or_404(slug=slug)
 
 
 def _assignment(request: HttpRequest, event: Event) -> JudgeAssignment:

@@ -1,12 +1,10 @@
 """Server-rendered pages: thin, reading through selectors."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from arena.events.models import Event, Phase
-from arena.events.selectors import event_get, event_list, team_list
-
-PHASE_ORDER = [Phase.REGISTRATION, Phase.COMPOSING, Phase.JUDGING, Phase.RESULTS]
+from arena.events.models import PHASES, Phase
+from arena.events.selectors import event_list, event_or_404, team_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,17 +16,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        event = event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404("No such event.") from exc
-    current = PHASE_ORDER.index(Phase(event.phase))
+    event = event_or_404(slug=slug)
+    current = PHASES.index(Phase(event.phase))
     phases = [
         {
             "label": phase.label,
             "state": "done" if i < current else "now" if i == current else "next",
         }
-        for i, phase in enumerate(PHASE_ORDER)
+        for i, phase in enumerate(PHASES)
     ]
     return render(
         request,

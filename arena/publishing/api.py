@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,8 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_or_404
 from arena.publishing.models import Sharing
 from arena.publishing.services import MAX_WINNERS, publication_request
 
@@ -42,10 +40,7 @@ class PublishApi(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Post the winners to SoundCloud with your connected account (a background job)."""
-        try:
-            event = event_get(slug=slug)
-        except Event.DoesNotExist as exc:
-            raise Http404 from exc
+        event = event_or_404(slug=slug)
         data = PublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

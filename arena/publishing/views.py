@@ -19,8 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_or_404
 from arena.publishing.selectors import soundcloud_configured
 from arena.publishing.services import (
     publication_request,
@@ -107,10 +106,7 @@ def soundcloud_disconnect_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The organiser's button: queue posting the winners."""
-    try:
-        event = event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    event = event_or_404(slug=slug)
     try:
         winners = int(request.POST.get("winners", "3"))
         publication_request(

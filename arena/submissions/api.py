@@ -18,8 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arena.events.models import Event
-from arena.events.selectors import event_get
+from arena.events.selectors import event_or_404
 from arena.submissions.editor_melody import (
     DEFAULT_TEMPO,
     EDITOR_METERS,
@@ -32,7 +31,7 @@ from arena.submissions.models import ComposerModel, Composition, Melody, Style
 from arena.submissions.selectors import (
     composition_get_for_user,
     melody_get_for_user,
-    team_of_user,
+    team_of_user_or_404,
 )
 from arena.submissions.services import (
     MAX_SEED,
@@ -199,13 +198,8 @@ class MelodyCreateApi(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Add a melody to your team: a MIDI file (multipart `file`) or a `sample` slug."""
-        try:
-            event = event_get(slug=slug)
-        except Event.DoesNotExist as exc:
-            raise Http404 from exc
-        team = team_of_user(event=event, user=request.user)
-        if team is None:
-            raise Http404("You have no team in this event.")
+        event = event_or_404(slug=slug)
+        team = team_of_user_or_404(event=event, user=request.user)
         data = MelodyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -243,13 +237,8 @@ class MelodyNotesCreateApi(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Add a melody to your team from its notes, as the studio's editor sends them."""
-        try:
-            event = event_get(slug=slug)
-        except Event.DoesNotExist as exc:
-            raise Http404 from exc
-        team = team_of_user(event=event, user=request.user)
-        if team is None:
-            raise Http404("You have no team in this event.")
+        event = event_or_404(slug=slug)
+        team = team_of_user_or_404(event=event, user=request.user)
         data = MelodyNotesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

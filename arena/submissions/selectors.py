@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from arena.accounts.models import User
 from arena.events.models import Event, Team
@@ -22,6 +23,14 @@ def team_of_user(*, event: Event, user: User) -> Team | None:
         .prefetch_related("memberships__user")
         .first()
     )
+
+
+def team_of_user_or_404(*, event: Event, user: User) -> Team:
+    """The user's team in `event`; a 404 (page or API) when they have none."""
+    team = team_of_user(event=event, user=user)
+    if team is None:
+        raise Http404("You have no team in this event.")
+    return team
 
 
 def melody_list(*, team: Team) -> QuerySet[Melody]:

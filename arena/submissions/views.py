@@ -3,6 +3,8 @@ members only; everyone else gets 404, so the pages do not even reveal that it ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.api.token_files import accepts_api_token
 from arena.events.models import Event, Phase, Team
-from arena.events.selectors import event_get
+from arena.events.selectors import event_or_404
 from arena.events.services import team_create, team_join
 from arena.submissions.editor_melody import editor_settings
 from arena.submissions.forms import (
@@ -54,10 +56,7 @@ FILE_KINDS = {
 
 
 def _event(slug: str) -> Event:
-    try:
-        return event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404("No such event.") from exc
+    return event_or_404(slug=slug)
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -106,11 +105,23 @@ def team_join_view(request: HttpRequest, slug: str) -> HttpResponse:
 # The studio -------------------------------------------------------------------------------------
 
 
-def _team_or_redirect(request: HttpRequest, event: Event) -> Team | None:
-    team = team_of_user(event=event, user=request.user)
-    if team is None:
-        messages.info(request, "Form or join a team first: the studio belongs to a team.")
-    return team
+StudioView = Callable[[HttpRequest, Event, Team], HttpResponse]
+
+
+def _in_team_studio(view: StudioView) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A studio view gets the event and the user's team; without a team, the event page says
+    how to form or join one."""
+
+    @wraps(view)
+    def with_team(request: HttpRequest, slug: str) -> HttpResponse:
+        event = _event(slug)
+        team = team_of_user(event=event, user=request.user)
+        if team is None:
+            messages.info(request, "Form or join a team first: the studio belongs to a team.")
+            return redirect("event-detail", slug=slug)
+        return view(request, event, team)
+
+    return with_team
 
 
 def _studio(
@@ -143,21 +154,15 @@ def _studio(
 
 @login_required
 @require_GET
-def studio(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
-    team = _team_or_redirect(request, event)
-    if team is None:
-        return redirect("event-detail", slug=slug)
+@_in_team_studio
+def studio(request: HttpRequest, event: Event, team: Team) -> HttpResponse:
     return _studio(request, event, team)
 
 
 @login_required
 @require_POST
-def melody_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
-    team = _team_or_redirect(request, event)
-    if team is None:
-        return redirect("event-detail", slug=slug)
+@_in_team_studio
+def melody_upload(request: HttpRequest, event: Event, team: Team) -> HttpResponse:
     form = MelodyUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -179,17 +184,14 @@ def melody_upload(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, f"Added “{melody.title}”: {melody.bars} bars, {melody.notes} notes."
             )
-            return redirect("studio", slug=slug)
+            return redirect("studio", slug=event.slug)
     return _studio(request, event, team, status=400, upload_form=form)
 
 
 @login_required
 @require_POST
-def melody_sample(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
-    team = _team_or_redirect(request, event)
-    if team is None:
-        return redirect("event-detail", slug=slug)
+@_in_team_studio
+def melody_sample(request: HttpRequest, event: Event, team: Team) -> HttpResponse:
     form = MelodySampleForm(request.POST)
     if form.is_valid():
         try:
@@ -200,18 +202,15 @@ def melody_sample(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, _messages_of(exc))
         else:
             messages.success(request, f"Added “{melody.title}”.")
-            return redirect("studio", slug=slug)
+            return redirect("studio", slug=event.slug)
     return _studio(request, event, team, status=400, sample_form=form)
 
 
 @login_required
 @require_POST
-def melody_editor_save(request: HttpRequest, slug: str) -> HttpResponse:
+@_in_team_studio
+def melody_editor_save(request: HttpRequest, event: Event, team: Team) -> HttpResponse:
     """The melody entered in the editor; a refused one comes back with its notes and the reason."""
-    event = _event(slug)
-    team = _team_or_redirect(request, event)
-    if team is None:
-        return redirect("event-detail", slug=slug)
     form = MelodyEditorForm(request.POST)
     if form.is_valid():
         try:
@@ -226,17 +225,14 @@ def melody_editor_save(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, f"Added “{melody.title}”: {melody.bars} bars, {melody.notes} notes."
             )
-            return redirect("studio", slug=slug)
+            return redirect("studio", slug=event.slug)
     return _studio(request, event, team, status=400, editor_form=form)
 
 
 @login_required
 @require_POST
-def compose_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
-    team = _team_or_redirect(request, event)
-    if team is None:
-        return redirect("event-detail", slug=slug)
+@_in_team_studio
+def compose_view(request: HttpRequest, event: Event, team: Team) -> HttpResponse:
     form = CompositionForm(request.POST, team_models=team_model_list(team=team))
     melody_id = request.POST.get("melody", "")
     try:

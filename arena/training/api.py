@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arena.events.models import Event
-from arena.events.selectors import event_get, user_runs_event
-from arena.submissions.selectors import team_of_user
+from arena.events.selectors import event_or_404, user_runs_event
+from arena.submissions.selectors import team_of_user, team_of_user_or_404
 from arena.training.models import TrainingRun
 from arena.training.recipes import BOUNDS, DEFAULTS, SIZES
 from arena.training.selectors import (
@@ -49,10 +49,7 @@ def _raise_for(exc: Exception) -> None:
 
 
 def _event(slug: str) -> Event:
-    try:
-        return event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    return event_or_404(slug=slug)
 
 
 def _bounded(name: str, *, integer: bool) -> serializers.Field:
@@ -172,9 +169,7 @@ class EventTrainingsApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Train your team's own GAN from the shipped CPU recipe with your settings."""
         event = _event(slug)
-        team = team_of_user(event=event, user=request.user)
-        if team is None:
-            raise Http404("You have no team in this event.")
+        team = team_of_user_or_404(event=event, user=request.user)
         data = TrainingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

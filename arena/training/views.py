@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.events.models import Event
-from arena.events.selectors import event_get, user_runs_event
+from arena.events.selectors import event_or_404, user_runs_event
 from arena.submissions.selectors import team_of_user
 from arena.training.forms import TrainingForm, TrainingPolicyForm
 from arena.training.models import TrainingRun
@@ -40,10 +40,7 @@ SAMPLE_KINDS = {"midi": "audio/midi", "audio": "audio/wav"}
 
 
 def _event(slug: str) -> Event:
-    try:
-        return event_get(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404("No such event.") from exc
+    return event_or_404(slug=slug)
 
 
 def _training(request: HttpRequest, pk: int) -> TrainingRun:
