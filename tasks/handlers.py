@@ -88,6 +88,7 @@ def compose(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
             roll=piece.roll,
             audio=piece.audio,
             metrics=metrics,
+            score=piece.score if piece.score.exists() else None,
         )
     for warning in piece.warnings:
         log.warning("composition %s: %s", composition.pk, warning)
@@ -96,6 +97,7 @@ def compose(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
         "midi": composition.midi.name,
         "roll": composition.roll.name,
         "audio": composition.audio.name or None,
+        "score": composition.score.name or None,
         "seconds": round(piece.seconds, 1),
         "summary": piece.summary,
         "models": piece.models,

@@ -51,11 +51,12 @@ def _wav(score) -> bytes:  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=8)  # the same chorale renders the same files: once per process
-def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, dict, dict]:
+def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, bytes, dict, dict]:
     from composer.chorales import load_chorales
     from composer.melody import key_name
     from composer.metrics import jsonable, piece_metrics
     from composer.midi_io import score_to_midi, write_midi
+    from composer.notation import write_musicxml
     from composer.render_roll import render_roll
 
     score = load_chorales("valid", names=[chorale])[0]
@@ -64,6 +65,7 @@ def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, dict, dict]:
     with TemporaryDirectory(prefix="demo-entry-") as folder:
         midi = write_midi(score, Path(folder) / "piece.mid").read_bytes()
         roll = render_roll(score, Path(folder) / "roll.png", title=chorale).read_bytes()
+        sheet = write_musicxml(score, Path(folder) / "score.musicxml", title=chorale).read_bytes()
     facts = {
         "bars": -(-score.n_steps // score.steps_per_bar),
         "notes": len(score.notes(0)),
@@ -71,12 +73,12 @@ def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, dict, dict]:
         "meter": f"{score.meter[0]}/{score.meter[1]}",
         "tempo_bpm": float(score.tempo_bpm),
     }
-    return melody.getvalue(), midi, _wav(score), roll, jsonable(piece_metrics(score)), facts
+    return melody.getvalue(), midi, _wav(score), roll, sheet, jsonable(piece_metrics(score)), facts
 
 
 def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
     """A finished composition, chosen as the team's entry, from one of Bach's chorales."""
-    melody_midi, midi, audio, roll, metrics, facts = _rendered(chorale)
+    melody_midi, midi, audio, roll, sheet, metrics, facts = _rendered(chorale)
     melody = Melody(
         team=team,
         uploaded_by=user,
@@ -109,5 +111,6 @@ def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
     composition.midi.save("piece.mid", ContentFile(midi), save=False)
     composition.audio.save("piece.wav", ContentFile(audio), save=False)
     composition.roll.save("roll.png", ContentFile(roll), save=False)
-    composition.save(update_fields=["midi", "audio", "roll"])
+    composition.score.save("score.musicxml", ContentFile(sheet), save=False)
+    composition.save(update_fields=["midi", "audio", "roll", "score"])
     return composition

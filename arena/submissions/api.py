@@ -142,6 +142,7 @@ class CompositionSerializer(serializers.ModelSerializer):
     midi_url = serializers.SerializerMethodField()
     audio_url = serializers.SerializerMethodField()
     roll_url = serializers.SerializerMethodField()
+    score_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Composition
@@ -161,6 +162,7 @@ class CompositionSerializer(serializers.ModelSerializer):
             "midi_url",
             "audio_url",
             "roll_url",
+            "score_url",
             "metrics",
             "is_entry",
             "created_at",
@@ -180,6 +182,10 @@ class CompositionSerializer(serializers.ModelSerializer):
 
     def get_roll_url(self, composition: Composition) -> str | None:
         return self._url(composition, "roll")
+
+    def get_score_url(self, composition: Composition) -> str | None:
+        """Sheet music as MusicXML, for MuseScore, Sibelius, Finale or Dorico."""
+        return self._url(composition, "score")
 
 
 class MelodyCreateApi(APIView):

@@ -97,6 +97,9 @@ class Composition(models.Model):
     midi = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     audio = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     roll = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
+    score = models.FileField(  # sheet music (MusicXML) for notation programs
+        upload_to=composition_upload_to, max_length=255, blank=True
+    )
     metrics = models.JSONField(default=dict, blank=True)
     is_entry = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

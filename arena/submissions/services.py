@@ -273,10 +273,11 @@ def composition_attach_outputs(
     roll: Path,
     audio: Path | None,
     metrics: dict[str, float | None],
+    score: Path | None = None,
 ) -> Composition:
     """Store a finished piece's files (through the storage backend) and its metrics."""
     composition = Composition.objects.get(pk=composition_id)
-    for field, path in (("midi", midi), ("roll", roll), ("audio", audio)):
+    for field, path in (("midi", midi), ("roll", roll), ("audio", audio), ("score", score)):
         target = getattr(composition, field)
         if target:
             target.delete(save=False)  # a retry replaces the files of the failed attempt
@@ -284,5 +285,5 @@ def composition_attach_outputs(
             with path.open("rb") as handle:
                 target.save(path.name, File(handle), save=False)
     composition.metrics = metrics
-    composition.save(update_fields=["midi", "roll", "audio", "metrics"])
+    composition.save(update_fields=["midi", "roll", "audio", "score", "metrics"])
     return composition

@@ -52,7 +52,9 @@ FILE_KINDS = {
     "midi": ("audio/midi", "mid"),
     "audio": ("audio/wav", "wav"),
     "roll": ("image/png", "png"),
+    "score": ("application/vnd.recordare.musicxml+xml", "musicxml"),
 }
+DOWNLOADS = ("midi", "score")  # saved to disk; audio and the roll show in the page
 
 
 def _event(slug: str) -> Event:
@@ -305,7 +307,7 @@ def composition_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def composition_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    """A finished piece's MIDI, audio or piano roll, to the team's members only."""
+    """A finished piece's MIDI, audio, piano roll or sheet music, to the team's members only."""
     composition = _composition(request, pk)
     if kind not in FILE_KINDS or not getattr(composition, kind):
         raise Http404("No such file.")
@@ -314,7 +316,7 @@ def composition_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     return FileResponse(
         getattr(composition, kind).open("rb"),
         content_type=content_type,
-        as_attachment=kind == "midi",
+        as_attachment=kind in DOWNLOADS,
         filename=name,
     )
 

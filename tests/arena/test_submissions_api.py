@@ -164,3 +164,7 @@ def test_file_urls_work_with_the_token_that_got_them(client, alice, carol):
     assert client.get(detail["audio_url"]).status_code == 302  # nobody: to the login page
     bad = {"HTTP_AUTHORIZATION": "Token not-a-token"}
     assert client.get(detail["audio_url"], **bad).status_code == 302
+    sheet = client.get(detail["score_url"], **alice)  # sheet music, saved as a file
+    assert sheet.status_code == 200 and sheet["Content-Type"].endswith("musicxml+xml")
+    assert "attachment" in sheet["Content-Disposition"]
+    assert b"<score-partwise" in b"".join(sheet.streaming_content)
