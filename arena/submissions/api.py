@@ -121,7 +121,7 @@ class MelodyNotesInputSerializer(serializers.Serializer):
 
 class CompositionInputSerializer(serializers.Serializer):
     model = serializers.CharField(
-        default=ComposerModel.GAN,
+        default=ComposerModel.HYBRID,
         max_length=20,
         help_text="gan, arcnn or hybrid, or team:<id> for one of your team's trained models "
         "(GET /api/events/{slug}/models/).",

@@ -41,7 +41,7 @@ class MelodySampleForm(forms.Form):
 
 
 class CompositionForm(forms.Form):
-    model = forms.ChoiceField(choices=(), initial=ComposerModel.GAN)
+    model = forms.ChoiceField(choices=(), initial=ComposerModel.HYBRID)  # the best measured
     style = forms.ChoiceField(choices=Style.choices, initial=Style.BAROQUE)
     risk = forms.FloatField(
         label="Creative risk",

@@ -26,8 +26,11 @@ class ComposerModel(models.TextChoices):
 
     @classmethod
     def composable(cls) -> list[tuple[str, str]]:
-        """The shipped models a team can compose with (its own model is offered separately)."""
-        return [(v, label) for v, label in cls.choices if v not in (cls.TEAM, cls.BACH)]
+        """The shipped models a team can compose with, the recommended one first (its own model
+        is offered separately)."""
+        order = (cls.HYBRID, cls.GAN, cls.ARCNN)
+        labels = dict(cls.choices)
+        return [(v.value, labels[v] + (" (recommended)" if v == cls.HYBRID else "")) for v in order]
 
 
 class Style(models.TextChoices):

@@ -207,7 +207,7 @@ def composition_create(
     *,
     melody: Melody,
     user: User,
-    model: str = ComposerModel.GAN,
+    model: str = ComposerModel.HYBRID,
     style: str = Style.BAROQUE,
     risk: float = 1.0,
     seed: int = 0,
