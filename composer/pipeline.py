@@ -272,8 +272,10 @@ def hybrid_harmonizer(melody: Score, seed: int = 0) -> Score:
 
 def refine_soundly(draft: Score, refiner: Refiner, seed: int) -> Score:
     """The refiner's rewrite of the draft, keeping only the changes that add no parallel fifth,
-    octave or voice crossing (`composer.voice_leading.keep_sound_changes`)."""
-    return keep_sound_changes(draft, refiner(draft, seed=seed), seed=seed)
+    octave or voice crossing and no 16th-note flicker in the lower voices
+    (`composer.voice_leading.keep_sound_changes`): the statement's harmony changes, its rhythm
+    stays calm; the variations' embellishments bring the quick notes."""
+    return keep_sound_changes(draft, refiner(draft, seed=seed), seed=seed, steady_rhythm=True)
 
 
 def _register() -> None:

@@ -136,20 +136,41 @@ def _changed_runs(draft: Score, proposal: Score, first: int) -> list[tuple[int, 
     return runs
 
 
+def short_note_count(score: Score) -> int:
+    """Notes shorter than an eighth in the lower voices (`qualified_note_rate`'s misses)."""
+    from composer.metrics import QUALIFIED_MIN_STEPS
+
+    return sum(
+        end - start < QUALIFIED_MIN_STEPS
+        for voice in range(1, score.n_voices)
+        for start, end, _ in score.notes(voice)
+    )
+
+
 def keep_sound_changes(
-    draft: Score, proposal: Score, seed: int = 0, melody_too: bool = False
+    draft: Score,
+    proposal: Score,
+    seed: int = 0,
+    melody_too: bool = False,
+    steady_rhythm: bool = False,
 ) -> Score:
     """The draft with those of the proposal's changes that add no parallel fifth or octave and no
     voice crossing: a refinement that can only improve the draft's voice leading.
 
     Changes are taken run by run (a voice's span of consecutive changed steps), in a seeded
-    random order, each kept only if neither count rises. The melody's changes are considered
-    with `melody_too` (an embellished variation may vary the tune), else left out.
+    random order, each kept only if no count rises. The melody's changes are considered with
+    `melody_too` (an embellished variation may vary the tune), else left out. With
+    `steady_rhythm`, the lower voices' notes shorter than an eighth count too: a rewrite of the
+    harmony that would only make the inner voices flicker in 16ths is not taken.
     """
     from composer.metrics import crossing_count, parallel_count
 
+    def count(score: Score) -> tuple[int, ...]:
+        faults = (parallel_count(score), crossing_count(score))
+        return (*faults, short_note_count(score)) if steady_rhythm else faults
+
     current = draft.with_pitches(draft.pitches.copy(), draft.onsets.copy())
-    faults = (parallel_count(current), crossing_count(current))
+    faults = count(current)
     runs = _changed_runs(draft, proposal, first=0 if melody_too else 1)
     for index in np.random.default_rng(seed).permutation(len(runs)):
         voice, start, end = runs[index]
@@ -157,7 +178,7 @@ def keep_sound_changes(
         pitches[voice, start:end] = proposal.pitches[voice, start:end]
         onsets[voice, start:end] = proposal.onsets[voice, start:end]
         candidate = current.with_pitches(pitches, onsets)
-        counts = (parallel_count(candidate), crossing_count(candidate))
-        if counts[0] <= faults[0] and counts[1] <= faults[1]:
+        counts = count(candidate)
+        if all(new <= old for new, old in zip(counts, faults, strict=True)):
             current, faults = candidate, counts
     return current

@@ -8,7 +8,12 @@ from composer.constants import LOWEST_PITCH
 from composer.features import N_CLASSES
 from composer.metrics import crossing_count, parallel_count
 from composer.score import Score
-from composer.voice_leading import VoiceLeadingRules, decode_voices, keep_sound_changes
+from composer.voice_leading import (
+    VoiceLeadingRules,
+    decode_voices,
+    keep_sound_changes,
+    short_note_count,
+)
 
 FLOOR = -20.0
 
@@ -98,3 +103,15 @@ def test_refinement_keeps_only_changes_that_add_no_parallel_or_crossing():
     assert list(kept.pitches[1]) == [65] * 16  # the parallel fifth is refused
     assert list(kept.pitches[2]) == [60] * 8 + [59] * 8  # the harmless change is taken
     assert parallel_count(kept) == 0 and crossing_count(kept) == 0
+
+
+def test_a_steady_refinement_refuses_changes_that_only_add_sixteenth_note_flicker():
+    draft = _score([[72] * 16, [65] * 16, [60] * 16, [48] * 16])
+    # The tenor flickers C4-B3-C4 in 16ths; the bass moves to a held F2 (no new short note).
+    proposal = _score([[72] * 16, [65] * 16, [60] * 4 + [59] + [60] * 11, [48] * 8 + [41] * 8])
+    assert short_note_count(proposal) == 1 and short_note_count(draft) == 0
+    loose = keep_sound_changes(draft, proposal, seed=0)
+    assert list(loose.pitches[2]) == list(proposal.pitches[2])  # taken: no parallel, no crossing
+    steady = keep_sound_changes(draft, proposal, seed=0, steady_rhythm=True)
+    assert list(steady.pitches[2]) == [60] * 16  # the flicker is refused
+    assert list(steady.pitches[3]) == [48] * 8 + [41] * 8  # the held change is taken
