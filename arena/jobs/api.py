@@ -4,12 +4,10 @@ event's organisers gets 403."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -82,10 +80,6 @@ class _JobActionApi(APIView):
             job = self.act(job_id=pk, request=request)
         except Job.DoesNotExist as exc:
             raise Http404 from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.messages) from exc
         return Response(QueueJobSerializer(queue_row(job=job)).data, status=status.HTTP_200_OK)
 
 

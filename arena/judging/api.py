@@ -3,19 +3,16 @@ services. Judges see entries anonymised; the leaderboard is 404 until the result
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arena.events.models import Event
 from arena.events.selectors import event_or_404
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN
 from arena.judging.selectors import (
@@ -28,10 +25,6 @@ from arena.judging.selectors import (
 from arena.judging.services import score_save
 from arena.publishing.selectors import publications_by_entry
 from arena.submissions.models import Composition
-
-
-def _event(slug: str) -> Event:
-    return event_or_404(slug=slug)
 
 
 def _abs(request: Request, name: str, pk: int, kind: str) -> str:
@@ -113,7 +106,7 @@ class EventEntriesApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         """The entries you score, anonymised, in your own order (never your own team's)."""
-        event = _event(slug)
+        event = event_or_404(slug=slug)
         assignment = judge_assignment_get(event=event, user=request.user)
         if assignment is None:
             raise PermissionDenied("You do not judge this event.")
@@ -147,20 +140,13 @@ class ScoreCreateApi(APIView):
         data = ScoreInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {c: data.validated_data.get(c) for c in CRITERIA}
-        try:
-            score = score_save(
-                assignment=assignment,
-                entry_id=pk,
-                values=values,
-                comment=data.validated_data.get("comment", ""),
-                submit=not data.validated_data["draft"],
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+        score = score_save(
+            assignment=assignment,
+            entry_id=pk,
+            values=values,
+            comment=data.validated_data.get("comment", ""),
+            submit=not data.validated_data["draft"],
+        )
         return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
 
 
@@ -196,7 +182,7 @@ class LeaderboardApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         """The ranked entries, once the organiser has published the results."""
-        event = _event(slug)
+        event = event_or_404(slug=slug)
         if not leaderboard_visible(event=event, user=request.user):
             raise Http404("The results are not published yet.")
         posted = publications_by_entry(event=event)

@@ -52,10 +52,6 @@ from arena.submissions.selectors import composition_metrics_in_words
 FILE_KINDS = {"audio": "audio/wav", "roll": "image/png"}
 
 
-def _event(slug: str) -> Event:
-    return event_or_404(slug=slug)
-
-
 def _assignment(request: HttpRequest, event: Event) -> JudgeAssignment:
     assignment = judge_assignment_get(event=event, user=request.user)
     if assignment is None:
@@ -74,7 +70,7 @@ def _require_organiser(request: HttpRequest, event: Event) -> None:
 @login_required
 @require_GET
 def judge_entries(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     assignment = _assignment(request, event)
     entries = judge_entry_list(assignment=assignment)
     return render(
@@ -92,7 +88,7 @@ def judge_entries(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def judge_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Listen, look at the piano roll, and give the five marks; save a draft or submit."""
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     assignment = _assignment(request, event)
     try:
         entry = judge_entry_get(assignment=assignment, entry_id=pk)
@@ -172,7 +168,7 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 @login_required
 @require_GET
 def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     _require_organiser(request, event)
     assigned = judge_assignment_list(event=event).values_list("judge_id", flat=True)
     setup = judging_setup_of(event=event)
@@ -215,7 +211,7 @@ def _phase_buttons(event: Event) -> list[tuple[str, str]]:
 
 
 def _desk_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     _require_organiser(request, event)
     try:
         if action == "invite":
@@ -276,7 +272,7 @@ def results_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_leaderboard(request: HttpRequest, slug: str) -> tuple[Event, list]:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     if not leaderboard_visible(event=event, user=request.user):
         raise Http404("The results are not published yet.")
     return event, leaderboard(event=event)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,12 +40,5 @@ class PublishApi(APIView):
         event = event_or_404(slug=slug)
         data = PublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            job = publication_request(event=event, user=request.user, **data.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+        job = publication_request(event=event, user=request.user, **data.validated_data)
         return Response({"job": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)

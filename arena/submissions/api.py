@@ -6,12 +6,10 @@ Only a team's members reach its melodies and compositions; for anyone else they 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -37,7 +35,6 @@ from arena.submissions.services import (
     MAX_SEED,
     RISK_RANGE,
     SECONDS_RANGE,
-    QuotaExceeded,
     composition_create,
     composition_submit,
     melody_create_from_notes,
@@ -48,26 +45,6 @@ from arena.submissions.services import (
 from arena.submissions.views import composition_file_url
 from composer.errors import InputError
 from composer.samples import sample_melodies
-
-
-class QueueFull(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Your team has too many pieces in the queue."
-    default_code = "queue_full"
-
-
-def _raise_for(exc: Exception) -> None:
-    """Service errors as API errors."""
-    if isinstance(exc, QuotaExceeded):
-        raise QueueFull(" ".join(exc.messages)) from exc
-    if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise ValidationError(detail) from exc
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    if isinstance(exc, InputError):
-        raise ValidationError({"file": [str(exc)]}) from exc
-    raise exc
 
 
 class MelodyInputSerializer(serializers.Serializer):
@@ -222,8 +199,8 @@ class MelodyCreateApi(APIView):
                 melody = melody_create_from_sample(
                     team=team, user=request.user, slug=data.validated_data["sample"]
                 )
-        except (InputError, DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise_for(exc)
+        except InputError as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
         return Response(MelodySerializer(melody).data, status=status.HTTP_201_CREATED)
 
 
@@ -251,8 +228,6 @@ class MelodyNotesCreateApi(APIView):
             melody = melody_create_from_notes(team=team, user=request.user, **data.validated_data)
         except InputError as exc:
             raise ValidationError({"notes": [str(exc)]}) from exc
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise_for(exc)
         return Response(MelodySerializer(melody).data, status=status.HTTP_201_CREATED)
 
 
@@ -282,12 +257,7 @@ class CompositionCreateApi(APIView):
             raise Http404 from exc
         data = CompositionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            composition = composition_create(
-                melody=melody, user=request.user, **data.validated_data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise_for(exc)
+        composition = composition_create(melody=melody, user=request.user, **data.validated_data)
         return Response(
             {"id": composition.pk, "status": composition.job.status},
             status=status.HTTP_202_ACCEPTED,
@@ -331,8 +301,5 @@ class CompositionSubmitApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Make this piece your team's entry (replacing the previous one)."""
         composition = _composition(request, pk)
-        try:
-            composition = composition_submit(composition=composition, user=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise_for(exc)
+        composition = composition_submit(composition=composition, user=request.user)
         return Response(CompositionSerializer(composition, context={"request": request}).data)

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from arena.accounts.models import User
+from arena.events.limits import TeamLimitReached
 from arena.events.models import Event, Phase, Team, TeamMembership
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create
@@ -37,7 +38,7 @@ MELODY_PHASES = (Phase.REGISTRATION, Phase.COMPOSING)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
-class QuotaExceeded(ValidationError):
+class QuotaExceeded(TeamLimitReached):
     """The team already has as many pieces in the queue as it may."""
 
 

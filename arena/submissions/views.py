@@ -57,10 +57,6 @@ FILE_KINDS = {
 DOWNLOADS = ("midi", "score")  # saved to disk; audio and the roll show in the page
 
 
-def _event(slug: str) -> Event:
-    return event_or_404(slug=slug)
-
-
 def _messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -71,7 +67,7 @@ def _messages_of(exc: ValidationError) -> str:
 @login_required
 @require_POST
 def team_create_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     form = TeamCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -88,7 +84,7 @@ def team_create_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def team_join_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     form = TeamJoinForm(request.POST)
     code = form.data.get("invite_code", "").strip()
     team = Team.objects.filter(event=event, invite_code=code).first() if code else None
@@ -116,7 +112,7 @@ def _in_team_studio(view: StudioView) -> Callable[[HttpRequest, str], HttpRespon
 
     @wraps(view)
     def with_team(request: HttpRequest, slug: str) -> HttpResponse:
-        event = _event(slug)
+        event = event_or_404(slug=slug)
         team = team_of_user(event=event, user=request.user)
         if team is None:
             messages.info(request, "Form or join a team first: the studio belongs to a team.")

@@ -7,17 +7,14 @@ the event's results (404 for others); a reached limit is 429.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arena.events.models import Event
 from arena.events.selectors import event_or_404, user_runs_event
 from arena.submissions.selectors import team_of_user, team_of_user_or_404
 from arena.training.models import TrainingRun
@@ -29,27 +26,7 @@ from arena.training.selectors import (
     training_list_for_event,
     training_status,
 )
-from arena.training.services import TrainingLimitReached, training_cancel, training_start
-
-
-class LimitReached(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Your team has reached its training limit."
-    default_code = "training_limit"
-
-
-def _raise_for(exc: Exception) -> None:
-    if isinstance(exc, TrainingLimitReached):
-        raise LimitReached(" ".join(exc.messages)) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    raise exc
-
-
-def _event(slug: str) -> Event:
-    return event_or_404(slug=slug)
+from arena.training.services import training_cancel, training_start
 
 
 def _bounded(name: str, *, integer: bool) -> serializers.Field:
@@ -144,7 +121,7 @@ class EventTrainingsApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         """Your team's trainings; an organiser gets every team's."""
-        event = _event(slug)
+        event = event_or_404(slug=slug)
         if user_runs_event(user=request.user, event=event):
             runs = training_list_for_event(event=event)
         else:
@@ -168,14 +145,11 @@ class EventTrainingsApi(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Train your team's own GAN from the shipped CPU recipe with your settings."""
-        event = _event(slug)
+        event = event_or_404(slug=slug)
         team = team_of_user_or_404(event=event, user=request.user)
         data = TrainingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            training = training_start(team=team, user=request.user, **data.validated_data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise_for(exc)
+        training = training_start(team=team, user=request.user, **data.validated_data)
         return Response(
             {"id": training.pk, "status": training.status}, status=status.HTTP_202_ACCEPTED
         )
@@ -215,8 +189,6 @@ class TrainingCancelApi(APIView):
             training = training_cancel(training=training, user=request.user)
         except DjangoPermissionDenied as exc:
             raise Http404 from exc
-        except DjangoValidationError as exc:
-            _raise_for(exc)
         return Response(training_status(training=training), status=status.HTTP_202_ACCEPTED)
 
 
@@ -231,5 +203,5 @@ class EventModelsApi(APIView):
     def get(self, request: Request, slug: str) -> Response:
         """Finished team models with their model cards: your team's, or every team's once the
         results are out. Compose with one by sending its `model` to the compositions API."""
-        models = event_model_list(event=_event(slug), user=request.user)
+        models = event_model_list(event=event_or_404(slug=slug), user=request.user)
         return Response(ModelCardSerializer(models, many=True).data)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from arena.accounts.models import User
+from arena.events.limits import TeamLimitReached
 from arena.events.models import Event, Phase, Team, TeamMembership
 from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
@@ -26,7 +27,7 @@ MAX_LOSS_POINTS = 600  # the live curve keeps every other point beyond this
 FINISH_MARGIN_S = 30
 
 
-class TrainingLimitReached(ValidationError):
+class TrainingLimitReached(TeamLimitReached):
     """The team has as many runs in progress, or in all, as the event allows."""
 
 

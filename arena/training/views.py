@@ -39,10 +39,6 @@ from arena.training.services import (
 SAMPLE_KINDS = {"midi": "audio/midi", "audio": "audio/wav"}
 
 
-def _event(slug: str) -> Event:
-    return event_or_404(slug=slug)
-
-
 def _training(request: HttpRequest, pk: int) -> TrainingRun:
     try:
         return training_get_for_user(training_id=pk, user=request.user)
@@ -73,7 +69,7 @@ def _page(
 @login_required
 @require_GET
 def training_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     if team_of_user(event=event, user=request.user) is None:
         messages.info(request, "Form or join a team first: a model belongs to a team.")
         return redirect("event-detail", slug=slug)
@@ -83,7 +79,7 @@ def training_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def training_start_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     team = team_of_user(event=event, user=request.user)
     if team is None:
         return redirect("event-detail", slug=slug)
@@ -168,7 +164,7 @@ def _require_organiser(request: HttpRequest, event: Event) -> None:
 @login_required
 @require_GET
 def training_desk(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     _require_organiser(request, event)
     policy = training_policy_get(event=event)
     form = TrainingPolicyForm(
@@ -194,7 +190,7 @@ def training_desk(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def training_policy_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = event_or_404(slug=slug)
     _require_organiser(request, event)
     form = TrainingPolicyForm(request.POST)
     if form.is_valid():
