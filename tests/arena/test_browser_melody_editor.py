@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Page, sync_playwright
 
-from arena.accounts.models import Role
-from arena.events.models import Phase
-from arena.events.services import event_create, team_create
 from arena.submissions.models import Composition, Melody
 from composer import evaluate
 from composer.melody import extract_melody
 from tasks.celery_app import app as celery_app
 from tests.browser import CHROMIUM_FLAGS, chromium_path
+from tests.composing_team import composing_team
 from tests.stand_in_harmonizer import stand_in_harmonize
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -74,18 +70,8 @@ def test_a_newcomer_enters_a_melody_on_a_phone_and_it_becomes_the_entry(
     # The piece is composed inside the request, by a tiny stand-in for the GAN: no worker needed.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     monkeypatch.setitem(evaluate.harmonizers, "gan", stand_in_harmonize)
-    now = timezone.now()
-    event = event_create(
-        name="Moon Workshop",
-        slug="moon",
-        organiser=make_user("olga", role=Role.ORGANISER),
-        registration_opens=now - timedelta(days=2),
-        composing_opens=now - timedelta(days=1),
-        judging_opens=now + timedelta(days=1),
-        results_at=now + timedelta(days=2),
-        phase=Phase.COMPOSING,
-    )
-    team = team_create(event=event, name="Night Owls", founder=make_user("nina"))
+    team = composing_team(make_user)
+    event = team.event
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

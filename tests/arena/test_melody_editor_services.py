@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
-from arena.accounts.models import Role
 from arena.events.models import Phase, Team
-from arena.events.services import event_create, team_create
 from arena.submissions.models import Melody, MelodySource
 from arena.submissions.services import melody_create_from_notes
 from composer.errors import InputError
 from composer.melody import extract_melody
+from tests.composing_team import composing_team
 
 # "Ode to Joy", first phrase, in 4/4: E E F G | G F E D | C C D E | E. D D
 ODE = [
@@ -38,18 +35,7 @@ def media(settings, tmp_path) -> Path:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def team(db, media, make_user) -> Team:  # type: ignore[no-untyped-def]
-    now = timezone.now()
-    event = event_create(
-        name="Moon Workshop",
-        slug="moon",
-        organiser=make_user("olga", role=Role.ORGANISER),
-        registration_opens=now - timedelta(days=2),
-        composing_opens=now - timedelta(days=1),
-        judging_opens=now + timedelta(days=1),
-        results_at=now + timedelta(days=2),
-        phase=Phase.COMPOSING,
-    )
-    return team_create(event=event, name="Night Owls", founder=make_user("nina"))
+    return composing_team(make_user)
 
 
 def stored_files(media: Path) -> list[Path]:
