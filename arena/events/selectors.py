@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from arena.accounts.models import User
-from arena.events.models import Event, Team
+from arena.events.models import PHASES, Event, Phase, Team
 
 
 def event_list() -> QuerySet[Event]:
@@ -22,6 +22,15 @@ def event_or_404(*, slug: str) -> Event:
 
 def team_list(*, event: Event) -> QuerySet[Team]:
     return event.teams.annotate(member_count=Count("memberships")).order_by("name")
+
+
+def phase_timeline(*, event: Event) -> list[dict[str, str]]:
+    """Each phase's label and state for the timeline people see: done, now or next."""
+    at = PHASES.index(Phase(event.phase))
+    return [
+        {"label": phase.label, "state": "done" if i < at else "now" if i == at else "next"}
+        for i, phase in enumerate(PHASES)
+    ]
 
 
 def user_runs_event(*, user: User, event: Event) -> bool:

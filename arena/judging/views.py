@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arena.accounts.models import Role, User
 from arena.events.models import PHASES, Event, Phase
-from arena.events.selectors import event_or_404, user_runs_event
+from arena.events.selectors import event_or_404, phase_timeline, user_runs_event
 from arena.events.services import event_phase_move, phase_moves
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
@@ -177,7 +177,7 @@ def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
         "judging/desk.html",
         {
             "event": event,
-            "phases": _timeline(event),
+            "phases": phase_timeline(event=event),
             "phase_moves": _phase_buttons(event),
             "progress": judging_progress(event=event),
             "candidates": User.objects.filter(role=Role.JUDGE)
@@ -192,13 +192,6 @@ def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
             "sharing_choices": Sharing.choices,
         },
     )
-
-
-def _timeline(event: Event) -> list[tuple[str, str]]:
-    """(label, state) of each phase: done, now or to come."""
-    at = PHASES.index(Phase(event.phase))
-    states = ["done" if i < at else "now" if i == at else "" for i in range(len(PHASES))]
-    return [(Phase(p).label, state) for p, state in zip(PHASES, states, strict=True)]
 
 
 def _phase_buttons(event: Event) -> list[tuple[str, str]]:

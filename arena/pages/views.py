@@ -3,8 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from arena.events.models import PHASES, Phase
-from arena.events.selectors import event_list, event_or_404, team_list
+from arena.events.models import Phase
+from arena.events.selectors import event_list, event_or_404, phase_timeline, team_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,16 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(slug=slug)
-    current = PHASES.index(Phase(event.phase))
-    phases = [
-        {
-            "label": phase.label,
-            "state": "done" if i < current else "now" if i == current else "next",
-        }
-        for i, phase in enumerate(PHASES)
-    ]
     return render(
         request,
         "events/detail.html",
-        {"event": event, "phases": phases, "teams": team_list(event=event)},
+        {"event": event, "phases": phase_timeline(event=event), "teams": team_list(event=event)},
     )
