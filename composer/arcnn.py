@@ -66,7 +66,7 @@ from composer.features import (
 from composer.metrics import MAJOR_SCALE, MINOR_SCALE, NOTEWISE_NLL
 from composer.score import Score
 from composer.voice_leading import VoiceLeadingRules, decode_voices
-from composer.weights_io import read_weights, save_weights
+from composer.weights_io import load_once, read_weights, save_weights
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 SHIPPED_ARCNN = WEIGHTS_DIR / "arcnn.pt"
@@ -601,15 +601,9 @@ def load_arcnn(path: str | Path = SHIPPED_ARCNN, device: str = "cpu") -> Arcnn:
     return model.eval().to(device)
 
 
-_cache: dict[tuple[str, str], Arcnn] = {}
-
-
 def shipped_arcnn(device: str = "cpu") -> Arcnn:
     """The shipped AR-CNN, loaded once per process and device (every caller shares it)."""
-    key = (str(SHIPPED_ARCNN), device)
-    if key not in _cache:
-        _cache[key] = load_arcnn(SHIPPED_ARCNN, device=device)
-    return _cache[key]
+    return load_once(SHIPPED_ARCNN, load_arcnn, device)
 
 
 def shipped_harmonizer(

@@ -40,7 +40,7 @@ from composer.features import (
 )
 from composer.score import Score
 from composer.voice_leading import VoiceLeadingRules, decode_voices
-from composer.weights_io import read_weights, save_weights
+from composer.weights_io import load_once, read_weights, save_weights
 
 DEFAULT_RULES = VoiceLeadingRules()
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -278,15 +278,9 @@ def load_generator(path: str | Path = SHIPPED_GAN, device: str = "cpu") -> Gener
     return generator.eval().to(device)
 
 
-_cache: dict[tuple[str, str], Generator] = {}
-
-
 def shipped_generator(device: str = "cpu") -> Generator:
     """The shipped generator, loaded once per process and device (every caller shares it)."""
-    key = (str(SHIPPED_GAN), device)
-    if key not in _cache:
-        _cache[key] = load_generator(SHIPPED_GAN, device=device)
-    return _cache[key]
+    return load_once(SHIPPED_GAN, load_generator, device)
 
 
 def shipped_harmonizer(

@@ -222,6 +222,7 @@ def test_the_shipped_models_compose_a_minute() -> None:
 def test_a_worker_loads_each_shipped_model_once(monkeypatch) -> None:
     import composer.arcnn
     import composer.gan
+    import composer.weights_io
 
     loads: list[str] = []
     for module, name in ((composer.gan, "load_generator"), (composer.arcnn, "load_arcnn")):
@@ -229,7 +230,7 @@ def test_a_worker_loads_each_shipped_model_once(monkeypatch) -> None:
         monkeypatch.setattr(
             module, name, lambda *a, _r=real, _n=name, **k: loads.append(_n) or _r(*a, **k)
         )
-        monkeypatch.setattr(module, "_cache", {})
+    monkeypatch.setattr(composer.weights_io, "_loaded", {})
     monkeypatch.setattr(pipeline, "_models", {})
     pipeline.load_models()
     composer.gan.shipped_harmonizer(MELODIES["twinkle-twinkle"])  # as `evaluate --model gan`
