@@ -33,3 +33,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/pip install -q --no-deps -e .
   echo "$want" > "$stamp"
 fi
+scripts/vendor.sh  # the browser libraries and the soundfont the pages play with, into static/vendor/
