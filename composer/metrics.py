@@ -26,18 +26,16 @@ import numpy as np
 
 from composer.constants import REST, VOICE_RANGES, VOICES
 from composer.score import Score
+from composer.theory import scale_pitch_classes
 
 # Key for the AR-CNN's notewise negative log-likelihood (Coconet's protocol: the mean, over the
 # A/T/B notes of a chorale, of -log p(note | the rest) under random orderings, in nats). It needs
-# the model, so `composer.arcnn` computes it and adds it under this key; nothing here produces it.
+# the model, so `composer.models.arcnn` computes it and adds it under this key; nothing here
+# produces it.
 NOTEWISE_NLL = "notewise_nll"
 
 PERFECT_CLASSES = (0, 7)  # interval mod 12: unison/octave (any compound), fifth (any compound)
 QUALIFIED_MIN_STEPS = 2  # an eighth note on the 16th grid
-MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
-# Natural, harmonic and melodic minor together: the raised 6th and 7th are as much "in the key"
-# as the lowered ones in Bach's minor-mode chorales.
-MINOR_SCALE = (0, 2, 3, 5, 7, 8, 9, 10, 11)
 
 
 def voice_name(voice: int) -> str:
@@ -143,12 +141,6 @@ def out_of_range_rate(score: Score, voices: Iterable[int] | None = None) -> floa
         out += int(((p < low) | (p > high)).sum())
         total += len(pitches)
     return _nan_if_empty(out, total)
-
-
-def scale_pitch_classes(tonic: int, mode: str) -> frozenset[int]:
-    """The key's scale: major, or for minor the union of natural, harmonic and melodic minor."""
-    steps = MINOR_SCALE if mode == "minor" else MAJOR_SCALE
-    return frozenset((tonic + s) % 12 for s in steps)
 
 
 def in_scale_rate(score: Score, voices: Iterable[int] | None = None) -> float:

@@ -76,6 +76,8 @@ class JudgeEntrySerializer(serializers.Serializer):
     state = serializers.CharField(help_text="to score, draft or submitted")
     audio_url = serializers.CharField(allow_null=True)
     roll_url = serializers.CharField(allow_null=True)
+    midi_url = serializers.CharField(allow_null=True)
+    score_url = serializers.CharField(allow_null=True, help_text="Sheet music (MusicXML).")
     metrics = serializers.DictField(help_text="Automatic measurements: a hint, not a score.")
     score = ScoreSerializer(allow_null=True)
 
@@ -88,6 +90,8 @@ def _judge_entry(request: Request, entry: JudgeEntry) -> dict:
         "state": entry.state,
         "audio_url": _abs(request, "entry-file", c.pk, "audio") if c.audio else None,
         "roll_url": _abs(request, "entry-file", c.pk, "roll") if c.roll else None,
+        "midi_url": _abs(request, "entry-file", c.pk, "midi") if c.midi else None,
+        "score_url": _abs(request, "entry-file", c.pk, "score") if c.score else None,
         "metrics": c.metrics,
         "score": ScoreSerializer(entry.score).data if entry.score else None,
     }

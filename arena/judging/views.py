@@ -7,12 +7,13 @@ Thin views over arena.judging services and selectors. An entry's files reach a j
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,12 @@ from arena.accounts.models import Role, User
 from arena.events.models import PHASES, Event, Phase
 from arena.events.selectors import event_or_404, phase_timeline, user_runs_event
 from arena.events.services import event_phase_move, phase_moves
+from arena.judging.anonymous_files import (
+    anonymous_midi,
+    anonymous_musicxml,
+    anonymous_roll,
+    anonymous_wav,
+)
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
     judge_assignment_get,
@@ -49,7 +56,13 @@ from arena.publishing.selectors import (
 from arena.submissions.models import Composition
 from arena.submissions.selectors import composition_metrics_in_words
 
-FILE_KINDS = {"audio": "audio/wav", "roll": "image/png"}
+# kind -> (content type, extension, the anonymised copy a judge gets)
+FILE_KINDS: dict[str, tuple[str, str, Callable[[bytes], bytes]]] = {
+    "audio": ("audio/wav", "wav", anonymous_wav),
+    "roll": ("image/png", "png", anonymous_roll),
+    "midi": ("audio/midi", "mid", anonymous_midi),
+    "score": ("application/vnd.recordare.musicxml+xml", "musicxml", anonymous_musicxml),
+}
 
 
 def _assignment(request: HttpRequest, event: Event) -> JudgeAssignment:
@@ -143,9 +156,10 @@ def judge_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-def entry_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    """An entry's audio or piano roll: to its judges, to organisers, and to everyone once the
-    results are published."""
+def entry_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """An entry's audio, piano roll, MIDI or sheet music: to its judges, to organisers, and to
+    everyone once the results are published. Always an anonymised copy named by the entry's
+    number, so that nothing a judge hears, sees or downloads names its team or its melody."""
     composition = (
         Composition.objects.select_related("team__event").filter(pk=pk, is_entry=True).first()
     )
@@ -159,7 +173,15 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     )
     if not allowed:
         raise Http404("No such file.")
-    return FileResponse(getattr(composition, kind).open("rb"), content_type=FILE_KINDS[kind])
+    content_type, extension, anonymise = FILE_KINDS[kind]
+    with getattr(composition, kind).open("rb") as handle:
+        data = anonymise(handle.read())
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if kind in ("audio", "roll") else "attachment"
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="entry-{composition.pk}.{extension}"'
+    )
+    return response
 
 
 # The organiser ----------------------------------------------------------------------------------

@@ -27,10 +27,11 @@ def _check_suffix(path: str | None, allowed: tuple[str, ...], what: str) -> None
 
 
 def _compose(args: argparse.Namespace) -> None:
-    from composer.mastering import RenderError
-    from composer.melody import extract_melody
-    from composer.outputs import write_composition
-    from composer.pipeline import MissingWeights, compose
+    from composer.compose.pipeline import compose
+    from composer.midi.melody import extract_melody
+    from composer.models.shipped import MissingWeights
+    from composer.render.mastering import RenderError
+    from composer.render.outputs import write_composition
 
     _check_suffix(args.output, (".mid", ".midi"), "the output")
     _check_suffix(args.audio, AUDIO_SUFFIXES, "--audio")
@@ -48,7 +49,7 @@ def _compose(args: argparse.Namespace) -> None:
             melody.score, seconds=args.seconds, style=args.style, risk=args.risk, seed=args.seed
         )
         written = write_composition(
-            composition, args.output, audio=args.audio, roll=args.roll, score=args.score
+            composition, args.output, audio=args.audio, roll=args.roll, sheet_music=args.score
         )
     except (MissingWeights, RenderError) as exc:
         _fail(str(exc))
@@ -57,8 +58,8 @@ def _compose(args: argparse.Namespace) -> None:
 
 
 def _embellish(args: argparse.Namespace) -> None:
-    from composer.arcnn import SHIPPED_ARCNN, embellish, load_arcnn, note_changes
-    from composer.midi_io import midi_to_score, write_midi
+    from composer.midi.io import midi_to_score, write_midi
+    from composer.models.arcnn import SHIPPED_ARCNN, embellish, load_arcnn, note_changes
 
     _check_suffix(args.output, (".mid", ".midi"), "the output")
     if not 0.0 <= args.remove <= 1.0:

@@ -10,34 +10,34 @@ from composer.errors import InputError
 
 
 def _prepare(args: argparse.Namespace) -> None:
-    from composer.prepare import prepare_dataset
+    from composer.data.prepare import prepare_dataset
 
     report = prepare_dataset(out=args.out)
     print(report.summary())
 
 
 def _evaluate(args: argparse.Namespace) -> None:
-    from composer.evaluate import run_evaluation
+    from composer.evaluation.evaluate import run_evaluation
 
     run_evaluation(model=args.model, chorales_file=args.chorales, as_json=args.json)
 
 
 def _inspect(args: argparse.Namespace) -> None:
-    from composer.melody import describe_melody_file
+    from composer.midi.melody import describe_melody_file
 
     print(describe_melody_file(args.melody))
 
 
 def _train(args: argparse.Namespace) -> None:
-    from composer.train import main as train_main
+    from composer.training.cli import main as train_main
 
     train_main(args.rest)
 
 
 def _harmonize(args: argparse.Namespace) -> None:
-    from composer.evaluate import get_harmonizer
-    from composer.melody import extract_melody
-    from composer.midi_io import write_midi
+    from composer.midi.io import write_midi
+    from composer.midi.melody import extract_melody
+    from composer.models.registry import get_harmonizer
 
     harmonizer = get_harmonizer(args.model)
     melody = extract_melody(args.melody)
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(func=_evaluate)
 
-    from composer.compose_cli import add_commands
+    from composer.cli.compose import add_commands
 
     add_commands(sub)  # compose, embellish
     return parser
@@ -89,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["train"]:  # training has its own options (and --help) in composer.train
-        from composer.train import main as train_main
+    if argv[:1] == ["train"]:  # training has its own options (and --help) in composer.training
+        from composer.training.cli import main as train_main
 
         train_main(argv[1:])
         return 0

@@ -17,7 +17,7 @@ import numpy as np
 from composer.errors import InputError
 from composer.score import Score
 
-DATASET_PATH = Path(__file__).resolve().parent / "data" / "chorales.npz"
+DATASET_PATH = Path(__file__).resolve().parent / "chorales.npz"
 SPLITS = ("train", "valid")
 
 

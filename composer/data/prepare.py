@@ -1,7 +1,7 @@
 """Build the chorale dataset (`composer prepare`): the split's music21 chorales on the 16th grid.
 
 Only the corpus names listed in `data/chorale_split.json` are ever parsed. Each kept piece is
-written to one compressed `.npz` (see `composer.chorales` for the layout and the loader).
+written to one compressed `.npz` (see `composer.data.chorales` for the layout and the loader).
 
 Choices, all counted in the report:
 - Only 4-part pieces are kept; a listed chorale with other parts (trumpets, oboes, continuo) is
@@ -36,7 +36,7 @@ import numpy as np
 
 from composer.constants import HIGHEST_PITCH, LOWEST_PITCH, N_VOICES, REST, STEPS_PER_BEAT
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent
 SPLIT_PATH = DATA_DIR / "chorale_split.json"
 DATASET_PATH = DATA_DIR / "chorales.npz"
 SPLITS = ("train", "valid")

@@ -3,7 +3,7 @@
 Each tune is written bar by bar as `pitch/duration` tokens (duration in 16ths, `r` for a rest, a
 trailing `-` ties a note to the next one of the same pitch). A first bar shorter than the meter's is
 the pickup. `write_sample_melodies()` turns them into the MIDI files in fixtures/melodies/, which
-are committed; run `python -m composer.samples` after changing a tune.
+are committed; run `python -m composer.data.samples` after changing a tune.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pretty_midi
 
 from composer.constants import STEPS_PER_BEAT
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "melodies"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "melodies"
 RESOLUTION = 480  # MIDI ticks per quarter note in the written files
 
 NOTE_OFFSETS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}

@@ -1,68 +1,25 @@
 """`composer evaluate`: a model's harmonizations of Bach's sopranos, measured beside Bach's own.
 
-A *harmonizer* takes a soprano-only Score (one voice, with the chorale's key, meter, pickup and
-tempo) and returns a four-voice Score of the same length. Model modules register theirs with
-`register_harmonizer`; `composer.gan`, `composer.arcnn` and `composer.pipeline` are imported on
-demand so that they can, and a model whose module cannot be imported (not installed, no torch) is
-simply unavailable. "bach" is the reference itself: its generated side is Bach's harmonization.
+The model is any harmonizer of composer.models.registry; "bach" is the reference itself: its
+generated side is Bach's harmonization.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from composer.errors import InputError
 from composer.metrics import average_metrics, jsonable, piece_metrics
+from composer.models.registry import get_harmonizer
 from composer.score import Score
-
-# Called as harmonizer(melody) or harmonizer(melody, seed=N); returns the four-voice Score.
-Harmonizer = Callable[..., Score]
 
 BACH = "bach"
 DEFAULT_SPLIT = "valid"
-harmonizers: dict[str, Harmonizer] = {}
-# Model name -> the module that registers it when imported.
-PROVIDERS = {
-    "gan": "composer.gan",
-    "gan-raw": "composer.gan",
-    "arcnn": "composer.arcnn",
-    "arcnn-raw": "composer.arcnn",
-    "hybrid": "composer.pipeline",
-}
-
-
-def register_harmonizer(name: str, harmonizer: Harmonizer) -> None:
-    """Make a model available to `composer evaluate --model NAME`."""
-    harmonizers[name] = harmonizer
-
-
-def _import_provider(model: str) -> str | None:
-    """Import the module that registers `model`; the reason it is unavailable, or None."""
-    module = PROVIDERS.get(model)
-    if module is None or model in harmonizers:
-        return None
-    try:
-        importlib.import_module(module)
-    except ImportError as exc:
-        return f"{model}: {exc}"
-    return None if model in harmonizers else f"{model}: {module} registers no such model"
-
-
-def get_harmonizer(model: str) -> Harmonizer:
-    """The registered harmonizer of `model`; InputError naming the available ones otherwise."""
-    _import_provider(model)
-    if model in harmonizers:
-        return harmonizers[model]
-    reasons = [r for r in (_import_provider(name) for name in PROVIDERS) if r]
-    available = ", ".join([BACH, *sorted(harmonizers)])
-    why = f" (unavailable: {'; '.join(reasons)})" if reasons else ""
-    raise InputError(f"model {model!r} is not available; available: {available}{why}")
 
 
 def soprano_of(chorale: Score) -> Score:
@@ -134,7 +91,7 @@ def read_chorales_file(path: str) -> list[str]:
 
 def load_evaluation_chorales(chorales_file: str | None) -> list[Score]:
     """Bach's chorales of the valid split, or those named in the file (InputError if unknown)."""
-    from composer.chorales import chorale_names, load_chorales
+    from composer.data.chorales import chorale_names, load_chorales
 
     if chorales_file is None:
         return load_chorales(split=DEFAULT_SPLIT)
@@ -186,7 +143,7 @@ def run_evaluation(model: str, chorales_file: str | None, as_json: bool) -> None
         source = chorales_file or f"the {DEFAULT_SPLIT} split"
         print(format_table(report, source))
         if model != BACH:
-            from composer.quality_bar import format_bar, harmonizer_bar
+            from composer.evaluation.quality_bar import format_bar, harmonizer_bar
 
             checks = harmonizer_bar(report["bach"], report["generated"])  # type: ignore[arg-type]
             passed = sum(c.passed for c in checks)

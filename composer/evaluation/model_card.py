@@ -1,6 +1,6 @@
 """Model cards for the shipped weights: data split, command, steps, time, device, and metrics.
 
-    python -m composer.model_card gan    # writes composer/weights/gan.md from gan.pt and evaluate
+    python -m composer.evaluation.model_card gan  # composer/weights/gan.md from gan.pt, evaluated
 
 The numbers are measured when the card is written: the weights' own training log (meta) and a
 fresh `composer evaluate` on the valid split, so a card never claims what the weights don't do.
@@ -13,12 +13,12 @@ import json
 import math
 from pathlib import Path
 
-from composer.chorales import load_chorales
-from composer.evaluate import evaluate_chorales
-from composer.quality_bar import format_bar, harmonizer_bar
-from composer.weights_io import read_weights
+from composer.data.chorales import load_chorales
+from composer.evaluation.evaluate import evaluate_chorales
+from composer.evaluation.quality_bar import format_bar, harmonizer_bar
+from composer.models.weights import read_weights
 
-WEIGHTS = Path(__file__).parent / "weights"
+WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 DATA = (
     "`composer/data/chorales.npz`: the **train** split of `composer/data/chorale_split.json` "
     "(275 chorales), transposed ±6 semitones within MIDI 36–81; tuned and measured on "
@@ -75,7 +75,7 @@ Adds alto, tenor and bass to a melody. A 1-D U-Net generator over the 16th-note 
 position and key features, and noise that changes once per beat in; a softmax over 46 pitches +
 rest per voice and step out, masked to each voice's range), trained as a WGAN-GP against a
 critic over all four voices, with a reconstruction loss towards Bach's voices. Decoding: the
-voice-leading decoder (`composer/voice_leading.py`) picks the most likely notes that avoid
+voice-leading decoder (`composer/models/decoding.py`) picks the most likely notes that avoid
 parallel fifths/octaves and crossings; `gan-raw` is the same generator decoded note by note.
 
 | | |
@@ -103,8 +103,8 @@ steps, critic steps per generator step: {train["critic_steps"]} |
 
 
 def arcnn_card(weights: Path = WEIGHTS / "arcnn.pt", command: str = "") -> str:
-    from composer.arcnn import SHIPPED_ITERATIONS, load_arcnn, notewise_nll
     from composer.metrics import NOTEWISE_NLL
+    from composer.models.arcnn import SHIPPED_ITERATIONS, load_arcnn, notewise_nll
 
     blob = read_weights(weights)
     meta, config = blob["meta"], blob["config"]

@@ -22,13 +22,14 @@ import pretty_midi
 
 from composer.constants import REST, STEPS_PER_BEAT, VOICE_RANGES
 from composer.errors import InputError
-from composer.midi_census import midi_census
+from composer.midi.census import midi_census
 from composer.score import Score
+from composer.theory import key_name, pitch_name, prefers_flats
 
 # Limits on what users may upload. Real melodies sit far below each of them; above them a file is
 # almost surely no melody (a whole orchestral score, a corrupt file) and would only waste time.
 MAX_FILE_BYTES = 2 * 1024 * 1024  # checked before parsing
-# Counted from the bytes before parsing (composer.midi_census): parsing costs about 10 µs and
+# Counted from the bytes before parsing (composer.midi.census): parsing costs about 10 µs and
 # 700 bytes per event, so these bound a read to about half a second and 100 MB. A whole orchestral
 # score has some 30,000 notes.
 MAX_FILE_NOTES = 50_000
@@ -45,11 +46,6 @@ MIN_BPM, MAX_BPM = 20.0, 300.0
 KEY_MARGIN = 0.1  # the file's key signature wins when its fit is this close to the best key's
 COMMON_METERS = {(2, 4), (3, 4), (4, 4), (2, 2), (3, 2), (6, 4), (3, 8), (6, 8), (9, 8), (12, 8)}
 SOPRANO_LOW, SOPRANO_HIGH = VOICE_RANGES["soprano"]
-
-PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")
-FLAT_PITCH_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
-MINOR_TONIC_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")
-MAJOR_TONIC_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 # Track names hinting at the tune, or at something that accompanies it.
 MELODY_WORDS = (
@@ -159,7 +155,7 @@ def describe_melody_file(path: str | Path) -> str:
     pitches = [p for _, _, p in score.notes(0)]
     pickup = score.pickup_steps
     pickup_text = f", pickup of {_beats_text(pickup)}" if pickup else ", no pickup"
-    flats = _prefers_flats(score.tonic, score.mode)
+    flats = prefers_flats(score.tonic, score.mode)
     lines = [
         f"file: {Path(path).name}",
         f"melody: {result.source}",
@@ -175,22 +171,6 @@ def describe_melody_file(path: str | Path) -> str:
     else:
         lines.append("changes: none")
     return "\n".join(lines)
-
-
-def pitch_name(pitch: int, flats: bool = False) -> str:
-    names = FLAT_PITCH_NAMES if flats else PITCH_NAMES
-    return f"{names[pitch % 12]}{pitch // 12 - 1}"
-
-
-def _prefers_flats(tonic: int, mode: str) -> bool:
-    """Keys written with flats: F, Bb, Eb, Ab, Db major and their relative minors."""
-    major_tonic = (tonic + 3) % 12 if mode == "minor" else tonic
-    return major_tonic in (5, 10, 3, 8, 1)
-
-
-def key_name(tonic: int, mode: str) -> str:
-    names = MINOR_TONIC_NAMES if mode == "minor" else MAJOR_TONIC_NAMES
-    return f"{names[tonic % 12]} {mode}"
 
 
 def _beats_text(steps: int) -> str:

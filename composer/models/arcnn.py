@@ -11,10 +11,11 @@ Input planes, at each step t and pitch row p (p = 0..45 for MIDI 36..81):
 - the key, equivariantly: 1 where p's pitch class is the tonic, 1 where it is in the key's scale,
   1 everywhere in minor;
 - pitch height (-1 at MIDI 36 … 1 at MIDI 81).
-The position in bar and piece (composer.features.position_features) is added to the first
+The position in bar and piece (composer.models.features.position_features) is added to the first
 layer's activations as a per-step bias, the same across pitch.
 
-Output, per voice and step, a softmax over the 47 classes of composer.features (46 pitches and
+Output, per voice and step, a softmax over the 47 classes of composer.models.features (46 pitches
+and
 the rest): the pitch logits come from a 1×1 convolution at each pitch row, the rest logit from the
 features pooled over pitch. Logits outside a voice's range (composer.constants.VOICE_RANGES) are
 masked, so every sample is in range, and each voice is monophonic by construction. A second
@@ -25,7 +26,8 @@ so about six bars of context reach each cell through a net cheap enough to train
 cores. (Depthwise-separable convolutions were measured slower here: they are memory-bound on the
 CPU, while oneDNN runs full 3×3 convolutions in channels-last layout near peak.)
 
-Training (composer.arcnn_train) is Coconet's: for each crop a mask size drawn uniformly, that many
+Training (composer.training.arcnn) is Coconet's: for each crop a mask size drawn uniformly, that
+many
 random cells hidden, cross-entropy on the hidden cells only, averaged over them (the loss rescaled
 by the inverse of the mask's share). Sampling is annealed independent blocked Gibbs with Yao's
 schedule; `harmonize`, `refine` and `embellish` are its three uses. torch and numpy only.
@@ -35,7 +37,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,9 @@ from composer.constants import (
     VOICE_RANGES,
     VOICES,
 )
-from composer.features import (
+from composer.metrics import NOTEWISE_NLL
+from composer.models.decoding import VoiceLeadingRules, decode_voices
+from composer.models.features import (
     N_CLASSES,
     N_POSITION,
     REST_CLASS,
@@ -63,12 +66,11 @@ from composer.features import (
     rearticulations,
     voice_classes,
 )
-from composer.metrics import MAJOR_SCALE, MINOR_SCALE, NOTEWISE_NLL
+from composer.models.weights import load_once, read_weights, save_weights
 from composer.score import Score
-from composer.voice_leading import VoiceLeadingRules, decode_voices
-from composer.weights_io import load_once, read_weights, save_weights
+from composer.theory import MAJOR_SCALE, MINOR_SCALE
 
-WEIGHTS_DIR = Path(__file__).parent / "weights"
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 SHIPPED_ARCNN = WEIGHTS_DIR / "arcnn.pt"
 LOWER_VOICES = (1, 2, 3)
 IN_PLANES = 4 * N_VOICES + 3 + 1  # per-voice pitch/rest/strike/mask, key, height
@@ -369,7 +371,7 @@ def _decoded(
     rules: VoiceLeadingRules,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The sample's lower voices re-chosen jointly among the model's likeliest notes for each,
-    avoiding parallels and crossings (composer.voice_leading), as the GAN's are."""
+    avoiding parallels and crossings (composer.models.decoding), as the GAN's are."""
     lower = decode_voices(voice_log_probs(model, classes, strikes, context), melody, rules)
     classes = classes.clone()
     classes[0, 1:] = torch.from_numpy(lower).to(classes.device)
@@ -607,20 +609,12 @@ def shipped_arcnn(device: str = "cpu") -> Arcnn:
 
 
 def shipped_harmonizer(
-    melody: Score, seed: int = 0, rules: VoiceLeadingRules | None = DEFAULT_RULES
+    melody: Score,
+    seed: int = 0,
+    rules: VoiceLeadingRules | None = DEFAULT_RULES,
+    device: str = "cpu",
 ) -> Score:
-    """Harmonize with the weights that ship with composer (loaded once per process), decoded
-    for voice leading unless `rules` is None (the raw sample, for comparison)."""
-    model = shipped_arcnn()
+    """Harmonize with the weights that ship with composer (loaded once per process and device),
+    decoded for voice leading unless `rules` is None (the raw sample, for comparison)."""
+    model = shipped_arcnn(device)
     return harmonize(model, melody, iterations=SHIPPED_ITERATIONS, seed=seed, rules=rules)
-
-
-def _register() -> None:
-    from composer.evaluate import register_harmonizer
-
-    if SHIPPED_ARCNN.exists():
-        register_harmonizer("arcnn", shipped_harmonizer)
-        register_harmonizer("arcnn-raw", partial(shipped_harmonizer, rules=None))
-
-
-_register()

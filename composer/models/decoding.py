@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.constants import LOWEST_PITCH, REST
-from composer.features import REST_CLASS
+from composer.models.features import REST_CLASS
 from composer.score import Score
 
 PAIRS = list(itertools.combinations(range(4), 2))

@@ -13,8 +13,8 @@ import itertools
 import numpy as np
 
 from composer.constants import REST, STEPS_PER_BEAT
-from composer.metrics import scale_pitch_classes
 from composer.score import Score
+from composer.theory import scale_pitch_classes
 
 
 def _scale_step(low: int, high: int, scale: frozenset[int]) -> int | None:

@@ -7,7 +7,7 @@ MuseGAN/DeepComposer lineage, with their weaknesses fixed:
   is monophonic and in range by construction. A second head per voice says whether a held pitch
   is struck again (13 % of Bach's inner-voice onsets are repeated notes).
 - The soprano is an input, never an output: it comes back exactly as given.
-- The voices are decoded jointly (`composer.voice_leading`): the generator's most likely notes
+- The voices are decoded jointly (`composer.models.decoding`): the generator's most likely notes
   that avoid parallel fifths/octaves and crossings, holding notes rather than flickering.
 - The critic judges all four voices with the position and key features; it sees the generator's
   voices as straight-through Gumbel samples, so it judges real notes, not blurred probabilities.
@@ -19,7 +19,6 @@ GPU machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from composer.constants import LOWEST_PITCH, REST, VOICE_RANGES, VOICES
-from composer.features import (
+from composer.models.decoding import VoiceLeadingRules, decode_voices
+from composer.models.features import (
     N_CLASSES,
     N_KEY,
     N_POSITION,
@@ -38,12 +38,11 @@ from composer.features import (
     position_features,
     voice_classes,
 )
+from composer.models.weights import load_once, read_weights, save_weights
 from composer.score import Score
-from composer.voice_leading import VoiceLeadingRules, decode_voices
-from composer.weights_io import load_once, read_weights, save_weights
 
 DEFAULT_RULES = VoiceLeadingRules()
-WEIGHTS_DIR = Path(__file__).parent / "weights"
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 SHIPPED_GAN = WEIGHTS_DIR / "gan.pt"
 LOWER_VOICES = (1, 2, 3)  # alto, tenor, bass
 STRIDE = 4  # the U-Net halves time twice: lengths are padded to a multiple of 4
@@ -231,7 +230,7 @@ def harmonize(
 ) -> Score:
     """Alto, tenor and bass for a melody of any length, in one pass; the soprano is kept as is.
 
-    With `rules` (the default) the voices are decoded jointly by `composer.voice_leading`: the
+    With `rules` (the default) the voices are decoded jointly by `composer.models.decoding`: the
     generator's most likely notes that avoid parallels and crossings. `rules=None` takes each
     voice's most likely class per step on its own (the raw generator, for comparison).
     """
@@ -284,18 +283,10 @@ def shipped_generator(device: str = "cpu") -> Generator:
 
 
 def shipped_harmonizer(
-    melody: Score, seed: int = 0, rules: VoiceLeadingRules | None = DEFAULT_RULES
+    melody: Score,
+    seed: int = 0,
+    rules: VoiceLeadingRules | None = DEFAULT_RULES,
+    device: str = "cpu",
 ) -> Score:
-    """Harmonize with the weights that ship with composer (loaded once per process)."""
-    return harmonize(shipped_generator(), melody, seed=seed, rules=rules)
-
-
-def _register() -> None:
-    from composer.evaluate import register_harmonizer
-
-    if SHIPPED_GAN.exists():
-        register_harmonizer("gan", shipped_harmonizer)
-        register_harmonizer("gan-raw", partial(shipped_harmonizer, rules=None))
-
-
-_register()
+    """Harmonize with the weights that ship with composer (loaded once per process and device)."""
+    return harmonize(shipped_generator(device), melody, seed=seed, device=device, rules=rules)

@@ -1,10 +1,13 @@
-"""MIDI to a WAV file with FluidSynth and a General MIDI soundfont, peak-normalised below −1 dBFS.
+"""A performance (PrettyMIDI) to finished audio files: WAV, FLAC or MP3, one pipeline for all.
 
-FluidSynth is run as a command (`fluidsynth -ni -F out.wav ...`), not through bindings, so a crash
-in the synthesizer cannot take the worker down and nothing but the Debian package is needed. The
-soundfont is `COMPOSER_SOUNDFONT` when set, else the first of SOUNDFONT_CANDIDATES that exists.
-After rendering, the samples are scaled so that the loudest one sits just under −1 dBFS: loud
-enough to compare pieces by ear, with headroom so that lossy encoders never clip.
+FluidSynth renders it at 44.1 kHz with its reverb and chorus on, through a General MIDI
+soundfont: `COMPOSER_SOUNDFONT` when set, else the first of SOUNDFONT_CANDIDATES installed
+(FluidR3 when there, else the small TimGM6mb). A few seconds of tail let the last chord and the
+reverb ring out, then fade. The result is normalised to a loudness of -16 LUFS (ITU-R BS.1770:
+K-weighted, gated), unless that would lift the peak above -1.5 dBFS, in which case the peak sets
+the gain: no clipping, and headroom for lossy encoders. FLAC and MP3 come from the Debian `flac`
+and `lame` encoders. Every tool runs as a command, so a crash in the synthesizer cannot take the
+worker down.
 """
 
 from __future__ import annotations
@@ -12,24 +15,24 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pretty_midi
 
 SAMPLE_RATE = 44_100
-PEAK_DBFS = -1.1  # a little under −1 dBFS, so rounding to 16 bits cannot reach it
 SOUNDFONT_DIR = Path("/usr/share/sounds/sf2")
 SOUNDFONT_CANDIDATES = ("FluidR3_GM.sf2", "TimGM6mb.sf2")
 RENDER_TIMEOUT_S = 300
-
-# General MIDI programs per voice (soprano, alto, tenor, bass) for the styles users choose from.
-STYLE_PROGRAMS: dict[str, tuple[int, int, int, int]] = {
-    # Strings over a harpsichord continuo: violin, viola, cello, harpsichord.
-    "baroque": (40, 41, 42, 6),
-    # The same counterpoint in space: celesta, choir, warm pad, new-age pad.
-    "space": (8, 52, 89, 88),
-}
+TARGET_LUFS = -16.0
+CEILING_DBFS = -1.5
+TAIL_SECONDS = 3.0
+FADE_SECONDS = 1.0
+SYNTH_GAIN = 0.5
+FORMATS = (".wav", ".flac", ".mp3")
 
 
 class RenderError(RuntimeError):
@@ -54,71 +57,187 @@ def find_soundfont() -> Path:
     )
 
 
-def _fluidsynth() -> str:
-    path = shutil.which("fluidsynth")
+def _tool(name: str, package: str) -> str:
+    path = shutil.which(name)
     if path is None:
-        raise RenderError("FluidSynth is not installed (Debian package fluidsynth)")
+        raise RenderError(f"{name} is not installed (Debian package {package})")
     return path
 
 
-def render_wav(
-    midi_path: str | Path,
-    wav_path: str | Path,
-    *,
-    soundfont: str | Path | None = None,
-    sample_rate: int = SAMPLE_RATE,
-    peak_dbfs: float = PEAK_DBFS,
-) -> Path:
-    """Render `midi_path` to a 16-bit stereo WAV at `wav_path`, normalised; returns the path."""
-    font = Path(soundfont) if soundfont else find_soundfont()
-    out = Path(wav_path)
-    command = [
-        _fluidsynth(),
-        "-ni",  # no shell, no MIDI input: render the file and exit
-        "-q",
-        "-T",
-        "wav",
-        "-O",
-        "s16",
-        "-F",
-        str(out),
-        "-r",
-        str(sample_rate),
-        str(font),
-        str(midi_path),
-    ]
+def _run(command: list[str], what: str) -> None:
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S, check=False
         )
     except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"FluidSynth took longer than {RENDER_TIMEOUT_S} s") from exc
-    if done.returncode != 0 or not out.is_file() or out.stat().st_size <= 44:
+        raise RenderError(f"{what} took longer than {RENDER_TIMEOUT_S} s") from exc
+    if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise RenderError(f"FluidSynth failed: {detail[-1] if detail else done.returncode}")
-    normalise_peak(out, peak_dbfs=peak_dbfs)
-    return out
+        raise RenderError(f"{what} failed: {detail[-1] if detail else done.returncode}")
 
 
-def normalise_peak(path: str | Path, *, peak_dbfs: float = PEAK_DBFS) -> float:
-    """Scale a 16-bit WAV in place so its peak is `peak_dbfs`; returns the new peak in dBFS.
+def synthesize(midi: pretty_midi.PrettyMIDI, soundfont: Path, gain: float) -> np.ndarray:
+    """FluidSynth's stereo rendering as int16 (frames, 2), with a tail after the last note."""
+    with tempfile.TemporaryDirectory() as tmp:
+        mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
+        # An inaudible controller event after the end makes FluidSynth render the tail.
+        last = midi.instruments[0] if midi.instruments else None
+        if last is not None:
+            end = midi.get_end_time() + TAIL_SECONDS
+            last.control_changes.append(pretty_midi.ControlChange(11, 100, end))
+        midi.write(str(mid))
+        if last is not None:
+            last.control_changes.pop()
+        command = [
+            _tool("fluidsynth", "fluidsynth"),
+            *("-ni", "-q", "-R", "1", "-C", "1", "-g", f"{gain:g}"),
+            *("-o", "synth.reverb.room-size=0.7", "-o", "synth.reverb.level=0.6"),
+            *("-T", "wav", "-O", "s16", "-r", str(SAMPLE_RATE), "-F", str(wav)),
+            str(soundfont),
+            str(mid),
+        ]
+        _run(command, "FluidSynth")
+        with wave.open(str(wav), "rb") as reader:
+            channels = reader.getnchannels()
+            data = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    return data.reshape(-1, channels)
 
-    Silence stays silence (−inf).
-    """
-    with wave.open(str(path), "rb") as reader:
-        params = reader.getparams()
-        if params.sampwidth != 2:
-            raise RenderError(f"expected 16-bit samples, got {8 * params.sampwidth}-bit")
-        samples = np.frombuffer(reader.readframes(params.nframes), dtype="<i2")
-    peak = int(np.abs(samples.astype(np.int32)).max()) if samples.size else 0
-    if peak == 0:
+
+def _biquad_response(b: tuple[float, ...], a: tuple[float, ...], w: np.ndarray) -> np.ndarray:
+    z = np.exp(-1j * w)
+    return (b[0] + b[1] * z + b[2] * z**2) / (a[0] + a[1] * z + a[2] * z**2)
+
+
+def _k_weighting(rate: int, n: int) -> np.ndarray:
+    """BS.1770's K-weighting (high shelf +4 dB at 1.5 kHz, high pass at 38 Hz) on an rfft grid."""
+    w = np.linspace(0, np.pi, n // 2 + 1)
+    gain, w0 = 10 ** (4.0 / 40), 2 * np.pi * 1500.0 / rate
+    alpha, cos = np.sin(w0) / (2 * (1 / np.sqrt(2))), np.cos(w0)
+    root = 2 * np.sqrt(gain) * alpha
+    shelf = _biquad_response(
+        (
+            gain * ((gain + 1) + (gain - 1) * cos + root),
+            -2 * gain * ((gain - 1) + (gain + 1) * cos),
+            gain * ((gain + 1) + (gain - 1) * cos - root),
+        ),
+        (
+            (gain + 1) - (gain - 1) * cos + root,
+            2 * ((gain - 1) - (gain + 1) * cos),
+            (gain + 1) - (gain - 1) * cos - root,
+        ),
+        w,
+    )
+    w0 = 2 * np.pi * 38.0 / rate
+    alpha, cos = np.sin(w0) / (2 * 0.5), np.cos(w0)
+    high_pass = _biquad_response(
+        ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2), (1 + alpha, -2 * cos, 1 - alpha), w
+    )
+    return shelf * high_pass
+
+
+def loudness_lufs(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    """Integrated loudness (LUFS) of float samples (frames, channels) in [-1, 1], BS.1770-4:
+    K-weighted mean square in 400 ms blocks (75 % overlap), gated at -70 LUFS and 10 LU below."""
+    frames = samples.shape[0]
+    block, hop = int(0.4 * rate), int(0.1 * rate)
+    if frames < block:
         return float("-inf")
-    target = 32767 * 10 ** (peak_dbfs / 20)
-    scaled = np.clip(np.round(samples * (target / peak)), -32768, 32767).astype("<i2")
+    n = 1 << (frames - 1).bit_length()
+    weights = _k_weighting(rate, n)
+    power = np.zeros(frames)
+    for channel in samples.T:
+        filtered = np.fft.irfft(np.fft.rfft(channel, n) * weights, n)[:frames]
+        power += filtered**2
+    cumulative = np.concatenate([[0.0], np.cumsum(power)])
+    starts = np.arange(0, frames - block + 1, hop)
+    means = (cumulative[starts + block] - cumulative[starts]) / block
+    with np.errstate(divide="ignore"):
+        blocks = -0.691 + 10 * np.log10(means)
+    kept = means[blocks > -70.0]
+    if kept.size == 0:
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(kept.mean()) - 10.0
+    with np.errstate(divide="ignore"):
+        gated = kept[-0.691 + 10 * np.log10(kept) > relative]
+    return float(-0.691 + 10 * np.log10(gated.mean()))
+
+
+def master(samples: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[np.ndarray, float, float]:
+    """int16 samples normalised to TARGET_LUFS under CEILING_DBFS, the tail faded; returns the
+    new samples, their loudness (LUFS) and peak (dBFS)."""
+    audio = samples.astype(np.float64) / 32768.0
+    fade = min(len(audio), int(FADE_SECONDS * rate))
+    if fade:
+        audio[-fade:] *= np.linspace(1.0, 0.0, fade)[:, None]
+    peak = float(np.abs(audio).max()) if audio.size else 0.0
+    if peak == 0.0:
+        return samples, float("-inf"), float("-inf")
+    loudness = loudness_lufs(audio, rate)
+    gain = 10 ** ((TARGET_LUFS - loudness) / 20) if np.isfinite(loudness) else 1.0
+    gain = min(gain, 10 ** (CEILING_DBFS / 20) / peak)
+    out = np.clip(np.round(audio * gain * 32768.0), -32768, 32767).astype("<i2")
+    new_peak = 20 * np.log10(float(np.abs(out.astype(np.int32)).max()) / 32768.0)
+    return out, loudness_lufs(out / 32768.0, rate), new_peak
+
+
+def write_wav(samples: np.ndarray, path: Path, rate: int = SAMPLE_RATE) -> None:
     with wave.open(str(path), "wb") as writer:
-        writer.setparams(params)
-        writer.writeframes(scaled.tobytes())
-    return peak_dbfs_of(scaled)
+        writer.setnchannels(samples.shape[1])
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(np.ascontiguousarray(samples).tobytes())
+
+
+def encode(wav: Path, out: Path, title: str = "") -> None:
+    """WAV to FLAC (lossless, best compression) or MP3 (LAME VBR quality 2, about 190 kb/s)."""
+    suffix = out.suffix.lower()
+    if suffix == ".flac":
+        tags = ["-T", f"TITLE={title}"] if title else []
+        _run([_tool("flac", "flac"), "-s", "-f", "--best", *tags, "-o", str(out), str(wav)], "flac")
+    elif suffix == ".mp3":
+        tags = ["--tt", title] if title else []
+        _run([_tool("lame", "lame"), "--quiet", "-V", "2", *tags, str(wav), str(out)], "lame")
+    else:
+        raise ValueError(f"cannot encode {suffix}; formats: {', '.join(FORMATS)}")
+
+
+def render_track(
+    midi: pretty_midi.PrettyMIDI,
+    path: str | Path,
+    *,
+    copies: Sequence[str | Path] = (),
+    soundfont: str | Path | None = None,
+    title: str = "",
+) -> dict[str, float]:
+    """Render, master and write `path` (.wav, .flac or .mp3), and each of `copies` (other formats
+    of the same master, e.g. an MP3 for the page beside the WAV download); returns the loudness
+    (LUFS), peak (dBFS) and length (s)."""
+    outs = [Path(path), *map(Path, copies)]
+    for out in outs:
+        if out.suffix.lower() not in FORMATS:
+            raise ValueError(f"audio must be one of {', '.join(FORMATS)}, not {out.name}")
+    font = Path(soundfont) if soundfont else find_soundfont()
+    gain = SYNTH_GAIN
+    raw = synthesize(midi, font, gain)
+    while np.abs(raw.astype(np.int32)).max() >= 32767 and gain > 0.05:
+        gain /= 2  # the synthesizer clipped: render again, quieter
+        raw = synthesize(midi, font, gain)
+    mastered, loudness, peak = master(raw)
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "master.wav"
+        write_wav(mastered, wav)
+        for out in outs:
+            if out.suffix.lower() == ".wav":
+                shutil.copyfile(wav, out)
+            else:
+                encode(wav, out, title)
+    return {"loudness_lufs": loudness, "peak_dbfs": peak, "seconds": len(mastered) / SAMPLE_RATE}
+
+
+def render_midi_file(midi_path: str | Path, audio_path: str | Path) -> Path:
+    """A MIDI file on disk rendered to `audio_path` through the same pipeline; returns the path."""
+    render_track(pretty_midi.PrettyMIDI(str(midi_path)), audio_path)
+    return Path(audio_path)
 
 
 def peak_dbfs_of(samples: np.ndarray) -> float:

@@ -14,7 +14,8 @@ What keeps it from sounding mechanical:
 - articulation per instrument: legato (notes run into the next) or detached (a share of the
   written length), a breath before repeated notes;
 - small seeded humanisation of velocity and timing (a few milliseconds), never on the first note;
-- the tempo eases into the final chord (composer.form's ritardando), written as tempo changes.
+- the tempo eases into the final chord (composer.compose.form's ritardando), written as tempo
+  changes.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pretty_midi
 
+from composer.compose.form import Section, step_times
 from composer.constants import STEPS_PER_BEAT
-from composer.form import Section, step_times
 from composer.score import Score
 
 RESOLUTION = 480
@@ -240,16 +241,3 @@ def _write_tempo(midi: pretty_midi.PrettyMIDI, curve: np.ndarray) -> None:
     # pretty_midi keeps its tempo map as (tick, seconds per tick); it writes one tempo event each.
     midi._tick_scales = scales
     midi._update_tick_to_time(len(curve) * RESOLUTION // STEPS_PER_BEAT + RESOLUTION)
-
-
-def write_performance(
-    score: Score,
-    sections: list[Section],
-    path: str,
-    *,
-    style: str = "baroque",
-    tempo_curve: np.ndarray | None = None,
-    seed: int = 0,
-) -> str:
-    perform(score, sections, style=style, tempo_curve=tempo_curve, seed=seed).write(str(path))
-    return str(path)

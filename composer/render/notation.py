@@ -11,6 +11,7 @@ from pathlib import Path
 
 from composer.constants import REST, STEPS_PER_BEAT
 from composer.score import Score
+from composer.theory import key_name
 
 PART_NAMES = ("Soprano", "Alto", "Tenor", "Bass")
 
@@ -83,8 +84,6 @@ def to_music21(score: Score, *, title: str = ""):  # a music21 stream.Score
 
 
 def _tonic_name(tonic: int, mode: str) -> str:
-    from composer.melody import key_name
-
     return key_name(tonic, mode).split()[0]
 
 

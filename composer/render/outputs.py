@@ -1,4 +1,4 @@
-"""A Composition's files: the MIDI performance, audio, piano roll, MusicXML and metrics JSON.
+"""A composed piece's files: the MIDI performance, audio, piano roll, MusicXML and metrics JSON.
 
 The metrics JSON sits beside the MIDI file (`piece.mid` -> `piece.json`): the summary, the form,
 the models, the metrics of DESIGN §5 (NaN as null) and, when audio is written, its loudness and
@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from composer.compose.pipeline import ComposedPiece
 from composer.metrics import jsonable
-from composer.pipeline import Composition
 
 
-def performance(composition: Composition):  # a pretty_midi.PrettyMIDI
-    from composer.instrumentation import perform
+def performance(composition: ComposedPiece):  # a pretty_midi.PrettyMIDI
+    from composer.render.instrumentation import perform
 
     return perform(
         composition.score,
@@ -26,7 +26,7 @@ def performance(composition: Composition):  # a pretty_midi.PrettyMIDI
     )
 
 
-def report(composition: Composition, audio: dict[str, float] | None = None) -> dict[str, object]:
+def report(composition: ComposedPiece, audio: dict[str, float] | None = None) -> dict[str, object]:
     plan = composition.plan
     return {
         "summary": composition.summary,
@@ -49,15 +49,16 @@ def report(composition: Composition, audio: dict[str, float] | None = None) -> d
 
 
 def write_composition(
-    composition: Composition,
+    composition: ComposedPiece,
     midi_path: str | Path,
     *,
     audio: str | Path | None = None,
+    audio_copies: tuple[str | Path, ...] = (),
     roll: str | Path | None = None,
-    score: str | Path | None = None,
+    sheet_music: str | Path | None = None,
 ) -> list[Path]:
-    """Write the MIDI file, the metrics JSON beside it and the optional audio, roll and score;
-    returns the paths written."""
+    """Write the MIDI file, the metrics JSON beside it and the optional audio (and other formats
+    of it, rendered once), piano roll and sheet music (MusicXML); returns the paths written."""
     midi_out = Path(midi_path)
     midi = performance(composition)
     midi.write(str(midi_out))
@@ -65,22 +66,22 @@ def write_composition(
     title = composition.score.name or "Composition"
     audio_stats = None
     if audio is not None:
-        from composer.mastering import render_track
+        from composer.render.audio import render_track
 
-        audio_stats = render_track(midi, audio, title=title)
-        written.append(Path(audio))
+        audio_stats = render_track(midi, audio, copies=audio_copies, title=title)
+        written += [Path(audio), *map(Path, audio_copies)]
     if roll is not None:
-        from composer.render_roll import render_roll
+        from composer.render.roll import render_roll
 
         sections = [(s.kind, s.start) for s in composition.sections]
         render_roll(
             composition.score, roll, title=title, marked=composition.embellished, sections=sections
         )
         written.append(Path(roll))
-    if score is not None:
-        from composer.notation import write_musicxml
+    if sheet_music is not None:
+        from composer.render.notation import write_musicxml
 
-        written.append(write_musicxml(composition.score, score, title=title))
+        written.append(write_musicxml(composition.score, sheet_music, title=title))
     metrics_out = midi_out.with_suffix(".json")
     metrics_out.write_text(json.dumps(report(composition, audio_stats), indent=2) + "\n")
     written.append(metrics_out)

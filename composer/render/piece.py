@@ -1,7 +1,7 @@
-"""One composition as the web studio asks for it: a model by name, a melody, and files in a folder.
+"""One piece as the web studio asks for it: a model by name, a melody, and files in a folder.
 
 The site's job handler calls `compose_piece` and stores what comes back; everything musical
-happens here and in `composer.pipeline`.
+happens in composer.compose.pipeline.
 """
 
 from __future__ import annotations
@@ -10,18 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from composer.pipeline import Progress, compose
+from composer.compose.pipeline import Progress, compose
 from composer.score import Score
 
 MODELS = ("hybrid", "gan", "arcnn")  # the shipped choices; other names are registered models
 
 
 @dataclass
-class Piece:
+class PieceFiles:
     midi: Path
     roll: Path
-    score: Path
-    audio: Path | None
+    sheet_music: Path  # MusicXML
+    audio: Path | None  # WAV, the download
+    audio_compressed: Path | None  # MP3 of the same master, what the page plays
     summary: str
     seconds: float
     models: str
@@ -29,15 +30,15 @@ class Piece:
     warnings: list[str] = field(default_factory=list)
 
 
-def model_choice(name: str) -> dict[str, Any]:
+def model_choice(name: str, device: str = "cpu") -> dict[str, Any]:
     """The pipeline's models for a model name: `hybrid` is the full pipeline (GAN draft, AR-CNN
     refinement and embellishment); any other name (`gan`, `arcnn`, a team's own model) is a
-    harmonizer registered with composer.evaluate, followed by the embellished variations."""
+    harmonizer of composer.models.registry, followed by the embellished variations."""
     if name == "hybrid":
         return {}
-    from composer.evaluate import get_harmonizer
+    from composer.models.registry import get_harmonizer
 
-    return {"harmonizer": get_harmonizer(name)}
+    return {"harmonizer": get_harmonizer(name, device=device)}
 
 
 def compose_piece(
@@ -51,13 +52,15 @@ def compose_piece(
     seconds: float = 60.0,
     title: str = "",
     progress: Progress | None = None,
-) -> Piece:
-    """Compose and write piece.mid, piece.wav, roll.png and score.musicxml into `folder`.
+    device: str = "cpu",
+) -> PieceFiles:
+    """Compose on `device` and write piece.mid, piece.wav, piece.mp3, roll.png and
+    score.musicxml into `folder`.
 
-    Audio that cannot be rendered (no FluidSynth or soundfont) leaves the other files and says
-    why in `warnings`, so a team still sees and downloads its piece."""
-    from composer.outputs import write_composition
-    from composer.render_audio import RenderError
+    Audio that cannot be rendered (no FluidSynth, soundfont or encoder) leaves the other files and
+    says why in `warnings`, so a team still sees and downloads its piece."""
+    from composer.render.audio import RenderError
+    from composer.render.outputs import write_composition
 
     report = progress or (lambda fraction, message: None)
     out = Path(folder)
@@ -69,25 +72,27 @@ def compose_piece(
         risk=risk,
         seed=seed,
         progress=lambda f, m: report(0.05 + 0.8 * f, m),  # after the caller's own first steps
-        **model_choice(model),
+        device=device,
+        **model_choice(model, device),
     )
-    paths = {"midi": out / "piece.mid", "roll": out / "roll.png", "score": out / "score.musicxml"}
+    midi, roll, sheet = out / "piece.mid", out / "roll.png", out / "score.musicxml"
+    wav, mp3 = out / "piece.wav", out / "piece.mp3"
     warnings: list[str] = []
     report(0.88, "rendering audio, piano roll and score")
+    audio: Path | None = wav
+    compressed: Path | None = mp3
     try:
-        write_composition(
-            piece, paths["midi"], audio=out / "piece.wav", roll=paths["roll"], score=paths["score"]
-        )
-        audio: Path | None = out / "piece.wav"
+        write_composition(piece, midi, audio=wav, audio_copies=(mp3,), roll=roll, sheet_music=sheet)
     except RenderError as exc:
         warnings.append(f"No audio: {exc}.")
-        write_composition(piece, paths["midi"], roll=paths["roll"], score=paths["score"])
-        audio = None
-    return Piece(
-        midi=paths["midi"],
-        roll=paths["roll"],
-        score=paths["score"],
+        write_composition(piece, midi, roll=roll, sheet_music=sheet)
+        audio = compressed = None
+    return PieceFiles(
+        midi=midi,
+        roll=roll,
+        sheet_music=sheet,
         audio=audio,
+        audio_compressed=compressed,
         summary=piece.summary,
         seconds=piece.seconds,
         models=piece.models,

@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
 from composer.score import Score
+from composer.theory import pitch_name, prefers_flats
 
-PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 VOICE_LABELS = ("Soprano", "Alto", "Tenor", "Bass")
 # Colour-blind-safe (Okabe-Ito) colours, one per voice.
 VOICE_COLOURS = ("#d55e00", "#009e73", "#0072b2", "#7b3294")
@@ -27,11 +27,6 @@ DPI = 100
 PIXELS_PER_STEP = 7
 MIN_WIDTH_PX, MAX_WIDTH_PX = 900, 6000
 HEIGHT_PX = 520
-
-
-def pitch_label(pitch: int) -> str:
-    """Scientific pitch name: 60 -> C4."""
-    return f"{PITCH_NAMES[pitch % 12]}{pitch // 12 - 1}"
 
 
 def _voice_label(voice: int, n_voices: int) -> str:
@@ -75,7 +70,8 @@ def render_roll(
         _mark(ax, list(marked), sections, high)
         _bar_ticks(ax, score)
         ticks = sorted({p for p in range(low, high + 1) if p % 12 == 0} | {low, high})
-        ax.set_yticks(ticks, [pitch_label(p) for p in ticks], fontsize=13)
+        flats = prefers_flats(score.tonic, score.mode)
+        ax.set_yticks(ticks, [pitch_name(p, flats) for p in ticks], fontsize=13)
         ax.set_ylim(low - 1.5, high + 1.5)
         ax.set_xlim(-0.5, max(score.n_steps, 1) - 0.5)
         ax.grid(axis="y", color="#eeeae2", linewidth=0.6)

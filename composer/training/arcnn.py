@@ -1,11 +1,11 @@
-"""Training the AR-CNN, in the same style as composer.train: a config dataclass and one loop.
+"""Training the AR-CNN, in the same style as composer.training.gan: a config dataclass and one loop.
 
-    python -m composer.arcnn_train --recipe cpu --out runs/arcnn-cpu
-    python -m composer.arcnn_train --recipe gpu --device cuda --out runs/arcnn-gpu
+    python -m composer.training arcnn --recipe cpu --out runs/arcnn-cpu
+    python -m composer.training arcnn --recipe gpu --device cuda --out runs/arcnn-gpu
 
 Coconet's objective on random transposed crops of the train chorales: per crop a mask size drawn
 uniformly, cross-entropy on the hidden cells only, averaged over them. Every `eval_every` steps
-the notewise NLL of the valid split (composer.arcnn.notewise_nll) and the music metrics of
+the notewise NLL of the valid split (composer.models.arcnn.notewise_nll) and the music metrics of
 harmonizations of valid melodies go to `metrics.csv` and `metrics.png` beside Bach's values;
 `--resume` continues from `ckpt.pt`. Needs only torch, numpy and the committed dataset.
 """
@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from composer.arcnn import (
+from composer.data.chorales import load_chorales
+from composer.metrics import NOTEWISE_NLL, average_metrics, piece_metrics
+from composer.models.arcnn import (
     Arcnn,
     ArcnnConfig,
     harmonize,
@@ -32,16 +34,14 @@ from composer.arcnn import (
     orderless_mask,
     save_arcnn,
 )
-from composer.chorale_batches import ChoraleBatches
-from composer.chorales import load_chorales
-from composer.metrics import NOTEWISE_NLL, average_metrics, piece_metrics
+from composer.models.device import device_name
 from composer.score import Score
-from composer.train import (
+from composer.training.batches import ChoraleBatches
+from composer.training.common import (
     WATCHED,
     MetricsLog,
-    _device_name,
-    _parse_overrides,
-    _progress,
+    parse_overrides,
+    progress_bar,
     reference_metrics,
     training_parser,
 )
@@ -183,7 +183,7 @@ def train_arcnn(
     (out / "config.json").write_text(
         json.dumps({"train": asdict(config), "model": asdict(model.config)}, indent=2)
     )
-    bar = _progress(config.steps, step)
+    bar = progress_bar(config.steps, step)
     began = time.monotonic() - elapsed
     model.train()
     losses = {"loss": math.nan, "loss_strike": math.nan}
@@ -229,14 +229,14 @@ def train_arcnn(
     final = log.rows[-1] if log.rows else {}
     meta = {
         "command": command,
-        "device_name": _device_name(device),
+        "device_name": device_name(device),
         "train_config": asdict(config),
         "steps": step,
         "seconds": final.get("seconds"),
         "device": str(device),
         "valid_metrics": {k: final.get(k) for k in final},
         "bach_valid_metrics": log.reference,
-        "notewise_nll_protocol": "composer.arcnn.notewise_nll, "
+        "notewise_nll_protocol": "composer.models.arcnn.notewise_nll, "
         f"{config.eval_passes} stratified masks per valid chorale",
     }
     weights = out / "arcnn.pt"
@@ -247,7 +247,7 @@ def train_arcnn(
 def main(argv: list[str] | None = None) -> None:
     parser = training_parser("composer train arcnn", ["arcnn"], RECIPES, "runs/arcnn", __doc__)
     args = parser.parse_args(argv)
-    config = _parse_overrides(RECIPES[args.recipe], args.set)  # type: ignore[arg-type]
+    config = parse_overrides(RECIPES[args.recipe], args.set)  # type: ignore[arg-type]
     if args.steps is not None:
         config = replace(config, steps=args.steps)
     if args.device is not None:

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from composer.constants import HIGHEST_PITCH, LOWEST_PITCH, REST
-from composer.features import (
+from composer.models.features import (
     N_CLASSES,
     N_KEY,
     REST_CLASS,

@@ -1,7 +1,7 @@
 """Training the models, nanoGPT style: a plain config dataclass and one readable loop per model.
 
-    python -m composer.train gan --recipe cpu --out runs/gan-cpu
-    python -m composer.train gan --recipe gpu --device cuda --out runs/gan-gpu
+    python -m composer.training gan --recipe cpu --out runs/gan-cpu
+    python -m composer.training gan --recipe gpu --device cuda --out runs/gan-gpu
 
 Needs only torch, numpy and the committed dataset (tqdm and matplotlib are used when present), so
 it runs unchanged on a GPU machine that has none of the project's other packages. Every
@@ -11,24 +11,22 @@ it runs unchanged on a GPU machine that has none of the project's other packages
 
 from __future__ import annotations
 
-import argparse
-import csv
 import json
-import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from composer.chorale_batches import Batch, ChoraleBatches, soprano_condition
-from composer.chorales import load_chorales
-from composer.features import REST_CLASS
-from composer.gan import (
+from composer.data.chorales import load_chorales
+from composer.metrics import average_metrics, piece_metrics
+from composer.models.device import device_name
+from composer.models.features import REST_CLASS
+from composer.models.gan import (
     Critic,
     GanConfig,
     Generator,
@@ -39,22 +37,20 @@ from composer.gan import (
     save_generator,
     voices_onehot,
 )
-from composer.metrics import average_metrics, piece_metrics
 from composer.score import Score
+from composer.training.batches import Batch, ChoraleBatches, soprano_condition
+from composer.training.common import (
+    WATCHED,
+    MetricsLog,
+    parse_overrides,
+    progress_bar,
+    reference_metrics,
+    training_parser,
+)
 
 # Hooks of `train_gan`: after each step (step, losses) and after each validation (step, row, model).
 StepCallback = Callable[[int, dict[str, float]], None]
 EvalCallback = Callable[[int, dict[str, float], Generator], None]
-
-# The metrics plotted and logged during training, against Bach's values on the same chorales.
-WATCHED = (
-    "parallel_5ths_8ves_per_bar",
-    "voice_crossings_per_bar",
-    "in_scale_rate",
-    "empty_bar_rate",
-    "pitch_classes_per_bar",
-    "frame_accuracy",
-)
 
 
 @dataclass
@@ -86,10 +82,6 @@ RECIPES: dict[str, GanTrainConfig] = {
     # Seconds: the smoke test of the training path.
     "tiny": GanTrainConfig(steps=30, batch_size=8, crop_steps=64, eval_every=15),
 }
-
-
-def reference_metrics(chorales: list[Score]) -> dict[str, float]:
-    return average_metrics([piece_metrics(c, reference=c) for c in chorales])
 
 
 def validate(generator: Generator, chorales: list[Score], device: str) -> dict[str, float]:
@@ -135,65 +127,6 @@ def reconstruction_loss(
     return ce + bce
 
 
-class MetricsLog:
-    """metrics.csv (one row per validation) and metrics.png against Bach's lines."""
-
-    loss_panel: tuple[str, ...] = ("loss_critic", "loss_reconstruction")  # the first plot
-
-    def __init__(self, out: Path, reference: dict[str, float]) -> None:
-        self.path = out / "metrics.csv"
-        self.plot_path = out / "metrics.png"
-        self.reference = reference
-        self.rows: list[dict[str, float]] = []
-        if self.path.exists():
-            with self.path.open() as fh:
-                self.rows = [
-                    {k: int(v) if k == "step" else float(v) for k, v in row.items()}
-                    for row in csv.DictReader(fh)
-                ]
-
-    def add(self, row: dict[str, float]) -> None:
-        self.rows = [r for r in self.rows if r["step"] < row["step"]] + [row]
-        names = list(row)
-        with self.path.open("w", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=names, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(self.rows)
-        self.plot()
-
-    def plot(self) -> None:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            return
-        fig, axes = plt.subplots(2, 4, figsize=(16, 7))
-        steps = [r["step"] for r in self.rows]
-        panels = [self.loss_panel] + [(m,) for m in WATCHED]
-        for ax, names in zip(axes.flat, panels, strict=False):
-            for name in names:
-                ax.plot(steps, [r.get(name, math.nan) for r in self.rows], label=name)
-                if name in self.reference:
-                    ax.axhline(self.reference[name], color="k", ls="--", lw=1, label="Bach")
-            ax.set_title(", ".join(names), fontsize=9)
-            ax.set_xlabel("step")
-        axes.flat[-1].axis("off")
-        fig.tight_layout()
-        fig.savefig(self.plot_path, dpi=80)
-        plt.close(fig)
-
-
-def _progress(total: int, start: int):  # type: ignore[no-untyped-def]
-    try:
-        from tqdm import tqdm
-
-        return tqdm(total=total, initial=start, dynamic_ncols=True, mininterval=2.0)
-    except ImportError:
-        return None
-
-
 def _generated(generator: Generator, batch: Batch) -> tuple[torch.Tensor, ...]:
     """The generator's logits for a batch, and the critic's real and fake inputs."""
     cond = soprano_condition(batch)
@@ -237,13 +170,6 @@ def train_step_gan(
         "loss_generator": loss_adv.item(),
         "loss_reconstruction": loss_rec.item(),
     }
-
-
-def _device_name(device: str) -> str:
-    if str(device).startswith("cuda"):
-        return torch.cuda.get_device_name(device)
-    threads = torch.get_num_threads()
-    return f"CPU, {threads} thread{'s' if threads > 1 else ''}"
 
 
 def train_gan(
@@ -300,7 +226,7 @@ def train_gan(
     (out / "config.json").write_text(
         json.dumps({"train": asdict(config), "model": asdict(generator.config)}, indent=2)
     )
-    bar = _progress(config.steps, step)
+    bar = progress_bar(config.steps, step)
     began = time.monotonic() - elapsed
     losses = {"loss_critic": 0.0, "loss_generator": 0.0, "loss_reconstruction": 0.0}
     stopped_early = False
@@ -345,7 +271,7 @@ def train_gan(
     final = log.rows[-1] if log.rows else {}
     meta = {
         "command": command,
-        "device_name": _device_name(device),
+        "device_name": device_name(device),
         "train_config": asdict(config),
         "steps": step,
         "stopped_early": stopped_early,
@@ -359,61 +285,15 @@ def train_gan(
     return weights
 
 
-def _parse_overrides(config: GanTrainConfig, pairs: list[str]) -> GanTrainConfig:
-    """`--set name=value` for any config field, typed by the field's default."""
-    types = {f.name: type(getattr(config, f.name)) for f in fields(config)}
-    changes: dict[str, object] = {}
-    for pair in pairs:
-        name, _, value = pair.partition("=")
-        if name not in types:
-            raise SystemExit(f"unknown setting {name!r}; one of: {', '.join(types)}")
-        kind = types[name]
-        if kind is bool:
-            changes[name] = value.lower() in {"1", "true", "yes"}
-        elif kind is tuple:
-            changes[name] = tuple(float(v) for v in value.split(","))
-        else:
-            changes[name] = kind(value)
-    return replace(config, **changes)
-
-
-def training_parser(
-    prog: str, models: list[str], recipes: dict[str, object], out: str, doc: str | None
-) -> argparse.ArgumentParser:
-    """The options every `composer train MODEL` shares: recipe, steps, device, out, resume, set."""
-    parser = argparse.ArgumentParser(
-        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("model", nargs="?", choices=models, default=models[0])
-    parser.add_argument("--recipe", choices=sorted(recipes), default="cpu")
-    parser.add_argument("--steps", type=int, default=None)
-    parser.add_argument("--device", default=None, help="cpu or cuda (default: the recipe's)")
-    parser.add_argument("--out", default=out, help="folder for checkpoints and logs")
-    parser.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a training setting, e.g. --set batch_size=64",
-    )
-    return parser
-
-
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["arcnn"]:
-        from composer.arcnn_train import main as arcnn_main
-
-        return arcnn_main(argv)
-    parser = training_parser("composer train", ["gan", "arcnn"], RECIPES, "runs/gan", __doc__)
+    parser = training_parser("composer train gan", ["gan"], RECIPES, "runs/gan", __doc__)
     args = parser.parse_args(argv)
-    config = _parse_overrides(RECIPES[args.recipe], args.set)
+    config = parse_overrides(RECIPES[args.recipe], args.set)
     if args.steps is not None:
         config = replace(config, steps=args.steps)
     if args.device is not None:
         config = replace(config, device=args.device)
-    command = "composer train " + " ".join(argv)
+    command = "composer train " + " ".join(argv if argv is not None else sys.argv[1:])
     weights = train_gan(config, args.out, resume=args.resume, command=command)
     print(f"generator weights: {weights}")
 

@@ -1,0 +1,1 @@
+"""The `composer` command line (DESIGN §6)."""

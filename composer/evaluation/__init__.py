@@ -1,0 +1,1 @@
+"""Measuring models beside Bach: `composer evaluate`, the quality bar and the model cards."""

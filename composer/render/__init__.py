@@ -1,0 +1,1 @@
+"""A composed piece as files: its MIDI performance, audio, piano roll and sheet music."""
