@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from arena.pages import views as pages
 
@@ -15,6 +17,9 @@ urlpatterns = [
     path("", include("arena.publishing.urls")),
     path("", include("arena.jobs.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("arena.accounts.urls")),
+    # Browsers ask for /favicon.ico on pages without a link to one (the API's own pages).
+    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
     path("api/", include("arena.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -28,6 +28,7 @@ router.register("events", EventViewSet, basename="event")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:api-schema"), name="docs"),
     path("events/<slug:slug>/melodies/", MelodyCreateApi.as_view(), name="event-melodies"),
     path(
         "events/<slug:slug>/melodies/notes/",

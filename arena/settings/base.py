@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served by the site itself, no CDN
     "arena.accounts",
     "arena.events",
     "arena.jobs",
@@ -65,7 +66,7 @@ MIDDLEWARE = [
 ]
 
 # Upload limits: a melody file is a few kilobytes and composer takes at most 2 MB
-# (composer.melody.MAX_FILE_BYTES); bigger bodies are refused before they are read.
+# (composer.midi.melody.MAX_FILE_BYTES); bigger bodies are refused before they are read.
 ARENA_MAX_REQUEST_BYTES = int(os.environ.get("ARENA_MAX_REQUEST_BYTES", str(3 * 2**20)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 2**20  # an accepted upload stays in memory, never on disk
@@ -74,6 +75,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 ROOT_URLCONF = "arena.urls"
 WSGI_APPLICATION = "arena.wsgi.application"
 SITE_ID = 1
+# What mail and account pages call the site (the Sites framework's record, kept in step by migrate).
+ARENA_SITE_NAME = os.environ.get("ARENA_SITE_NAME", "Arena")
+ARENA_SITE_DOMAIN = os.environ.get("ARENA_SITE_DOMAIN", "127.0.0.1:8000")
 
 TEMPLATES = [
     {
@@ -158,6 +162,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Events, teams, melodies, compositions, judging and publishing.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "arena.api.schema_errors.document_errors",
@@ -183,6 +190,12 @@ ARENA_JOB_REAP_EVERY_S = float(os.environ.get("ARENA_JOB_REAP_EVERY_S", "30"))
 # broker restarted without persistence) and is sent again; workers drop the stale copy.
 ARENA_JOBS_IN_FLIGHT = int(os.environ.get("ARENA_JOBS_IN_FLIGHT", "2"))
 ARENA_JOB_RESEND_AFTER_S = float(os.environ.get("ARENA_JOB_RESEND_AFTER_S", "60"))
+# The function that hands a job's message to its Celery queue, looked up when a job is sent, so
+# the site never imports the worker's package.
+ARENA_JOB_SENDER = "tasks.dispatch.send"
+# Extra modules a worker imports before composing: each registers harmonizers with
+# composer.models.registry (a deployment's own models, or the tests' stand-ins).
+ARENA_HARMONIZER_MODULES = env_list("ARENA_HARMONIZER_MODULES", "")
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "bach-demo-2026")
 
