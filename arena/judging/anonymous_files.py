@@ -100,6 +100,19 @@ def anonymous_wav(data: bytes) -> bytes:
     return b"RIFF" + struct.pack("<I", len(payload)) + payload
 
 
+def anonymous_mp3(data: bytes) -> bytes:
+    """The MP3 file without its ID3 tags (title, artist, …): ID3v2 in front, ID3v1 at the end."""
+    while data[:3] == b"ID3" and len(data) >= 10:
+        size = 0
+        for byte in data[6:10]:  # "syncsafe": 7 bits a byte
+            size = (size << 7) | (byte & 0x7F)
+        footer = 10 if data[5] & 0x10 else 0
+        data = data[10 + size + footer :]
+    if len(data) >= 128 and data[-128:-125] == b"TAG":
+        data = data[:-128]
+    return data
+
+
 def anonymous_roll(data: bytes) -> bytes:
     """The piano roll with the band above the plot blanked, except its legend: composer draws
     the melody's title there (and the section names, which go with it). No text chunks."""

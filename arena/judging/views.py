@@ -17,21 +17,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from arena.accounts.models import Role, User
+from arena.accounts.selectors import user_by_username
 from arena.events.models import PHASES, Event, Phase
 from arena.events.selectors import event_or_404, phase_timeline, user_runs_event
 from arena.events.services import event_phase_move, phase_moves
 from arena.judging.anonymous_files import (
     anonymous_midi,
+    anonymous_mp3,
     anonymous_musicxml,
     anonymous_roll,
     anonymous_wav,
 )
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
+    entry_get,
     judge_assignment_get,
-    judge_assignment_list,
     judge_can_hear,
+    judge_candidate_list,
     judge_entry_get,
     judge_entry_list,
     judging_progress,
@@ -59,6 +61,7 @@ from arena.submissions.selectors import composition_metrics_in_words
 # kind -> (content type, extension, the anonymised copy a judge gets)
 FILE_KINDS: dict[str, tuple[str, str, Callable[[bytes], bytes]]] = {
     "audio": ("audio/wav", "wav", anonymous_wav),
+    "audio_compressed": ("audio/mpeg", "mp3", anonymous_mp3),
     "roll": ("image/png", "png", anonymous_roll),
     "midi": ("audio/midi", "mid", anonymous_midi),
     "score": ("application/vnd.recordare.musicxml+xml", "musicxml", anonymous_musicxml),
@@ -160,10 +163,8 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """An entry's audio, piano roll, MIDI or sheet music: to its judges, to organisers, and to
     everyone once the results are published. Always an anonymised copy named by the entry's
     number, so that nothing a judge hears, sees or downloads names its team or its melody."""
-    composition = (
-        Composition.objects.select_related("team__event").filter(pk=pk, is_entry=True).first()
-    )
-    if composition is None or kind not in FILE_KINDS or not getattr(composition, kind):
+    composition = entry_get(entry_id=pk)
+    if composition is None or kind not in FILE_KINDS or not getattr(composition, kind, None):
         raise Http404("No such file.")
     event = composition.team.event
     allowed = (
@@ -177,7 +178,7 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     with getattr(composition, kind).open("rb") as handle:
         data = anonymise(handle.read())
     response = HttpResponse(data, content_type=content_type)
-    disposition = "inline" if kind in ("audio", "roll") else "attachment"
+    disposition = "attachment" if kind in ("midi", "score") else "inline"
     response["Content-Disposition"] = (
         f'{disposition}; filename="entry-{composition.pk}.{extension}"'
     )
@@ -192,7 +193,6 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(slug=slug)
     _require_organiser(request, event)
-    assigned = judge_assignment_list(event=event).values_list("judge_id", flat=True)
     setup = judging_setup_of(event=event)
     return render(
         request,
@@ -202,9 +202,7 @@ def judging_desk(request: HttpRequest, slug: str) -> HttpResponse:
             "phases": phase_timeline(event=event),
             "phase_moves": _phase_buttons(event),
             "progress": judging_progress(event=event),
-            "candidates": User.objects.filter(role=Role.JUDGE)
-            .exclude(pk__in=assigned)
-            .order_by("username"),
+            "candidates": judge_candidate_list(event=event),
             "weights": [(c, Criterion(c).label, setup.weights.get(c, 1.0)) for c in CRITERIA],
             "published": results_published(event=event),
             "soundcloud_configured": soundcloud_configured(),
@@ -230,7 +228,7 @@ def _desk_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     _require_organiser(request, event)
     try:
         if action == "invite":
-            judge = User.objects.filter(username=request.POST.get("username", "")).first()
+            judge = user_by_username(username=request.POST.get("username", ""))
             if judge is None:
                 raise ValidationError("There is no such person.")
             judge_invite(event=event, judge=judge, invited_by=request.user)

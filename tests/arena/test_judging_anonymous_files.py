@@ -173,3 +173,19 @@ def test_a_file_with_no_plot_line_is_left_as_it_is():
     picture.save(out, format="PNG")
     copy = Image.open(io.BytesIO(anonymous_roll(out.getvalue())))
     assert np.asarray(copy).min() == 255
+
+
+def test_an_mp3_loses_its_id3_tags_and_keeps_its_frames(tmp_path):
+    import subprocess
+
+    from arena.judging.anonymous_files import anonymous_mp3
+
+    (tmp_path / "in.wav").write_bytes(_leaky_wav())
+    tags = ["--tt", "Moonlight Sonatina", "--ta", "Night Owls", "--add-id3v2"]
+    subprocess.run(["lame", "--quiet", *tags, "in.wav", "out.mp3"], cwd=tmp_path, check=True)
+    tagged = (tmp_path / "out.mp3").read_bytes()
+    assert b"Moonlight" in tagged
+    copy = anonymous_mp3(tagged)
+    _assert_nameless(copy)
+    assert copy[0] == 0xFF and copy[1] & 0xE0 == 0xE0  # starts at the first frame (sync word)
+    assert copy in tagged and len(copy) > len(tagged) - 400  # every frame, only tags gone
