@@ -15,6 +15,7 @@ demo: setup
 lint: setup
 	$(RUFF) check .
 	$(RUFF) format --check .
+	.venv/bin/lint-imports
 
 unit: setup
 	DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m "not integration" -q
