@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from arena.accounts.models import User
+from arena.accounts.models import Role, User
 from arena.events.models import Event, Phase, TeamMembership
 from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
@@ -30,6 +30,13 @@ def entry_list(*, event: Event) -> QuerySet[Composition]:
     )
 
 
+def entry_get(*, entry_id: int) -> Composition | None:
+    """A team's entry (finished or not) with its event, or None."""
+    return (
+        Composition.objects.select_related("team__event").filter(pk=entry_id, is_entry=True).first()
+    )
+
+
 def judge_assignment_get(*, event: Event, user: User) -> JudgeAssignment | None:
     if not user.is_authenticated:
         return None
@@ -38,6 +45,12 @@ def judge_assignment_get(*, event: Event, user: User) -> JudgeAssignment | None:
 
 def judge_assignment_list(*, event: Event) -> QuerySet[JudgeAssignment]:
     return event.judge_assignments.select_related("judge").order_by("created_at", "id")
+
+
+def judge_candidate_list(*, event: Event) -> QuerySet[User]:
+    """The judges an organiser may still invite to `event`."""
+    assigned = judge_assignment_list(event=event).values_list("judge_id", flat=True)
+    return User.objects.filter(role=Role.JUDGE).exclude(pk__in=assigned).order_by("username")
 
 
 def _label(position: int) -> str:
