@@ -1,4 +1,4 @@
-"""Sending one job's message to its queue: the one place where web code touches Celery.
+"""The job sender (ARENA_JOB_SENDER): hands one job's message to its Celery queue.
 
 Which job goes when is `arena.jobs.dispatching`'s choice; the message carries the job's id and
 the dispatch token that lets the worker tell the current message from a stale one.
@@ -7,7 +7,7 @@ the dispatch token that lets the worker tell the current message from a stale on
 from __future__ import annotations
 
 
-def job_enqueue(*, job_id: int, kind: str, queue: str, token: int | None = None) -> None:
+def send(*, job_id: int, kind: str, queue: str, token: int | None = None) -> None:
     from tasks.jobs import run_job
 
     run_job.apply_async(args=[job_id, kind, token], queue=queue)

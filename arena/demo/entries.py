@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from arena.accounts.models import User
 from arena.events.models import Team
-from arena.jobs.models import Job, JobStatus
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
 
 SAMPLE_RATE = 22_050
@@ -52,12 +52,12 @@ def _wav(score) -> bytes:  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=8)  # the same chorale renders the same files: once per process
 def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, bytes, dict, dict]:
-    from composer.chorales import load_chorales
-    from composer.melody import key_name
+    from composer.data.chorales import load_chorales
     from composer.metrics import jsonable, piece_metrics
-    from composer.midi_io import score_to_midi, write_midi
-    from composer.notation import write_musicxml
-    from composer.render_roll import render_roll
+    from composer.midi.io import score_to_midi, write_midi
+    from composer.render.notation import write_musicxml
+    from composer.render.roll import render_roll
+    from composer.theory import key_name
 
     score = load_chorales("valid", names=[chorale])[0]
     melody = io.BytesIO()
@@ -89,7 +89,7 @@ def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
     melody.midi.save("melody.mid", ContentFile(melody_midi), save=False)
     melody.save()
     job = Job.objects.create(
-        kind="compose",
+        kind=JobKind.COMPOSE,
         status=JobStatus.DONE,
         queue="gpu",
         progress=1.0,

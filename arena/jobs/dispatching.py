@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from arena.jobs.fairness import fair_order
 from arena.jobs.models import Job, JobQueue, JobStatus
@@ -94,11 +95,12 @@ def _claim(*, job_id: int, now: datetime) -> bool:
 
 
 def _send(messages: list[Message]) -> None:
-    import tasks.dispatch  # Celery stays out of the web code's imports until a job is sent
-
+    # The sender (ARENA_JOB_SENDER) is looked up only when a job is sent: Celery stays out of
+    # the web code's imports, and arena never imports the worker's package.
+    send = import_string(settings.ARENA_JOB_SENDER)
     for job_id, kind, queue, token in messages:
         try:
-            tasks.dispatch.job_enqueue(job_id=job_id, kind=kind, queue=queue, token=token)
+            send(job_id=job_id, kind=kind, queue=queue, token=token)
         except Exception:
             # The broker is unreachable: the job goes back in line for the next dispatcher.
             log.exception("could not send job %s to queue %s", job_id, queue)

@@ -9,6 +9,14 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class JobKind(models.TextChoices):
+    """What a job does; each app registers the handler of its own kind (arena.jobs.handlers)."""
+
+    COMPOSE = "compose", "Composition"
+    TRAIN_GAN = "train_gan", "Training"
+    SOUNDCLOUD_PUBLISH = "soundcloud_publish", "Posting to SoundCloud"
+
+
 class Job(models.Model):
     """One piece of background work and its life-cycle, as the people waiting for it see it.
 
@@ -18,7 +26,7 @@ class Job(models.Model):
     whatever happened to its worker or to the broker.
     """
 
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=JobKind.choices)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     queue = models.CharField(max_length=20, default="default")
     progress = models.FloatField(default=0.0)

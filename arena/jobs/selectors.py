@@ -15,12 +15,6 @@ from arena.jobs.fairness import OwnerLoad, fair_order
 from arena.jobs.models import Job, JobStatus
 
 RECENT_ENDED = 20  # ended jobs shown under the line, newest first
-KIND_LABELS = {
-    "compose": "Composition",
-    "train_gan": "Training",
-    "soundcloud_publish": "Posting to SoundCloud",
-    "melody_analyse": "Reading a melody",
-}
 
 
 def jobs_in_flight(*, queue: str) -> QuerySet[Job]:
@@ -73,6 +67,10 @@ def resend_cutoff(*, now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(seconds=settings.ARENA_JOB_RESEND_AFTER_S)
 
 
+def job_in_event(*, job_id: int, event: Event) -> bool:
+    return Job.objects.filter(pk=job_id, event=event).exists()
+
+
 def job_is_stuck(*, job: Job, now: datetime | None = None) -> bool:
     return (
         job.status == JobStatus.QUEUED
@@ -116,7 +114,7 @@ class EventQueue:
 def queue_row(*, job: Job, place: int | None = None, now: datetime | None = None) -> QueueRow:
     return QueueRow(
         job=job,
-        label=KIND_LABELS.get(job.kind, job.kind),
+        label=job.get_kind_display(),
         place=place,
         can_requeue=job_can_requeue(job=job),
         can_cancel=job_can_cancel(job=job),

@@ -1,8 +1,8 @@
 """Writes on jobs: the life-cycle queued → running → done | failed, and the organisers' requeue
 and cancel.
 
-Sending the Celery messages is `arena.jobs.dispatching`'s work (through `tasks.dispatch`), so this
-module stays free of Celery and of torch; the web process only records what it asked for.
+Sending the Celery messages is `arena.jobs.dispatching`'s work (through the ARENA_JOB_SENDER),
+so this module stays free of Celery and of torch; the web process only records what it asked for.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from arena.accounts.models import User
 from arena.events.models import Event, Team
 from arena.events.selectors import user_runs_event
 from arena.jobs.dispatching import jobs_dispatch_on_commit
-from arena.jobs.models import Job, JobStatus
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.selectors import job_can_cancel, job_can_requeue
 
 OPEN = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -34,7 +34,7 @@ def owner_key_of(*, team: Team | None, user: User | None) -> str:
 
 def job_create(
     *,
-    kind: str,
+    kind: JobKind,
     payload: dict[str, Any],
     queue: str = "default",
     created_by: User | None = None,

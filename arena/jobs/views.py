@@ -13,8 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.events.models import Event
 from arena.events.selectors import event_or_404, user_runs_event
-from arena.jobs.models import Job
-from arena.jobs.selectors import event_queue
+from arena.jobs.selectors import event_queue, job_in_event
 from arena.jobs.services import job_cancel, job_requeue
 
 
@@ -43,7 +42,7 @@ def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _act(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     event = _organised_event(request, slug)
-    if not Job.objects.filter(pk=pk, event=event).exists():
+    if not job_in_event(job_id=pk, event=event):
         raise Http404("No such job in this event.")
     try:
         if action == "requeue":

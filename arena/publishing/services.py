@@ -1,7 +1,7 @@
 """Writes on publishing: connecting SoundCloud and posting an event's winners.
 
-Posting runs as a `soundcloud_publish` job on the `default` queue (tasks/handlers.py calls
-`publications_upload`). Each winner has a Publication row with a unique key, marked `uploading`
+Posting runs as a `soundcloud_publish` job on the `default` queue (`publications_upload_job`,
+registered by the app). Each winner has a Publication row with a unique key, marked `uploading`
 before its upload and `done` with the permalink after it; a job that is retried skips what is
 done and, for an upload that was under way, first looks the track up on SoundCloud by its
 machine tag. So a retried job never posts an entry twice.
@@ -20,14 +20,13 @@ from django.utils import timezone
 from arena.accounts.models import User
 from arena.events.models import Event
 from arena.events.selectors import user_runs_event
-from arena.jobs.models import Job, JobStatus
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_create
 from arena.judging.selectors import leaderboard, results_published
 from arena.publishing.crypto import token_decrypt, token_encrypt
 from arena.publishing.models import Publication, PublicationStatus, Sharing, SoundCloudAccount
 from arena.publishing.soundcloud import SoundCloudClient, SoundCloudError, Tokens
 
-PUBLISH_JOB = "soundcloud_publish"
 WORKSHOP_TAG = "aug-arch-ml-workshop"
 MAX_WINNERS = 10
 
@@ -132,7 +131,7 @@ def publication_request(
     if not rows:
         raise ValidationError("No ranked entry has audio to post.")
     job = job_create(
-        kind=PUBLISH_JOB,
+        kind=JobKind.SOUNDCLOUD_PUBLISH,
         payload={"event_id": event.pk, "user_id": user.pk},
         queue=settings.CELERY_DEFAULT_QUEUE,
         created_by=user,
@@ -239,3 +238,10 @@ def publications_upload(
         "posted": [p.permalink_url for p in rows if p.status == PublicationStatus.DONE],
         "failed": {p.key: p.error for p in rows if p.status == PublicationStatus.FAILED},
     }
+
+
+def publications_upload_job(job: Job, progress: Callable[[float, str], None]) -> dict[str, Any]:
+    """The `soundcloud_publish` job: its payload names the event and the organiser."""
+    return publications_upload(
+        event_id=job.payload["event_id"], user_id=job.payload["user_id"], progress=progress
+    )

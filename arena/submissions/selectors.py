@@ -10,8 +10,9 @@ from django.http import Http404
 
 from arena.accounts.models import User
 from arena.events.models import Event, Team
+from arena.jobs.models import Job
 from arena.submissions.models import Composition, Melody
-from composer.samples import SampleMelody, sample_melodies
+from composer.data.samples import SampleMelody, sample_melodies
 
 
 def team_of_user(*, event: Event, user: User) -> Team | None:
@@ -54,6 +55,11 @@ def composition_get_for_user(*, composition_id: int, user: User) -> Composition:
     return Composition.objects.select_related("job", "melody", "team__event").get(
         pk=composition_id, team__memberships__user=user
     )
+
+
+def composition_for_job(*, job: Job) -> Composition:
+    """The composition a `compose` job makes, with what the worker needs to make it."""
+    return Composition.objects.select_related("melody", "team_model").get(job=job)
 
 
 def samples() -> list[SampleMelody]:

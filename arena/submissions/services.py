@@ -1,36 +1,39 @@
 """Writes on melodies and compositions.
 
-Melodies are extracted in the web process (composer.melody is light: mido, pretty_midi, numpy);
+Melodies are extracted in the web process (composer.midi.melody is light: mido, pretty_midi, numpy);
 compositions run as `compose` jobs on the `gpu` queue. Nothing here imports torch.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from arena.accounts.models import User
 from arena.events.limits import TeamLimitReached
-from arena.events.models import Event, Phase, Team, TeamMembership
-from arena.jobs.models import Job, JobStatus
+from arena.events.models import Event, Phase, Team
+from arena.events.selectors import team_member_require
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_create
 from arena.submissions.editor_melody import editor_melody_midi, editor_melody_parse
 from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
 from arena.training.models import TrainingRun
 from arena.training.selectors import team_model_list
+from composer.data.samples import sample_melodies
 from composer.errors import InputError
-from composer.melody import MAX_FILE_BYTES, ExtractedMelody, extract_melody, key_name
-from composer.midi_io import score_to_midi
-from composer.samples import sample_melodies
+from composer.midi.io import score_to_midi
+from composer.midi.melody import MAX_FILE_BYTES, ExtractedMelody, extract_melody
+from composer.theory import key_name
 
-COMPOSE_JOB = "compose"
+log = logging.getLogger(__name__)
 RISK_RANGE = (0.1, 2.0)  # creative risk is a sampling temperature
 SECONDS_RANGE = (10, 180)
 MAX_SEED = 2**31 - 1
@@ -44,11 +47,6 @@ class QuotaExceeded(TeamLimitReached):
 
 def _team_quota() -> int:
     return int(getattr(settings, "ARENA_TEAM_ACTIVE_JOBS", 2))
-
-
-def _require_member(*, team: Team, user: User) -> None:
-    if not TeamMembership.objects.filter(team=team, user=user).exists():
-        raise PermissionDenied("Only members of this team can do that.")
 
 
 def _require_phase(*, event: Event, phases: tuple[str, ...], doing: str) -> None:
@@ -104,7 +102,7 @@ def melody_create_from_upload(
     *, team: Team, user: User, data: bytes, filename: str, title: str = ""
 ) -> Melody:
     """A melody from an uploaded MIDI file; InputError (and nothing stored) for a bad file."""
-    _require_member(team=team, user=user)
+    team_member_require(team=team, user=user)
     _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
     if error := upload_size_error(len(data)):
         raise InputError(error)
@@ -120,8 +118,8 @@ def melody_create_from_upload(
 
 
 def melody_create_from_sample(*, team: Team, user: User, slug: str) -> Melody:
-    """A melody from one of the sample tunes (composer.samples)."""
-    _require_member(team=team, user=user)
+    """A melody from one of the sample tunes (composer.data.samples)."""
+    team_member_require(team=team, user=user)
     _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
     sample = next((s for s in sample_melodies() if s.slug == slug), None)
     if sample is None:
@@ -137,7 +135,7 @@ def melody_create_from_notes(
 ) -> Melody:
     """A melody entered in the editor: its notes are checked (ValidationError), written as a MIDI
     file and read back like an upload (InputError), so the same limits and warnings apply."""
-    _require_member(team=team, user=user)
+    team_member_require(team=team, user=user)
     _require_phase(event=team.event, phases=MELODY_PHASES, doing="Adding a melody")
     melody = editor_melody_parse(notes=notes, meter=meter, tempo=tempo)
     title = title.strip() or "Untitled melody"
@@ -195,7 +193,7 @@ def _team_model(*, team: Team, model: str) -> TrainingRun | None:
 
 def _compose_job(*, composition_payload: dict[str, Any], user: User, team: Team) -> Job:
     return job_create(
-        kind=COMPOSE_JOB,
+        kind=JobKind.COMPOSE,
         payload=composition_payload,
         queue=settings.CELERY_GPU_QUEUE,
         created_by=user,
@@ -217,7 +215,7 @@ def composition_create(
     """Queue a new piece from `melody`; the job is sent once this transaction commits."""
     _validate_controls(model=model, style=style, risk=risk, seed=seed, seconds=seconds)
     team = Team.objects.select_for_update().select_related("event").get(pk=melody.team_id)
-    _require_member(team=team, user=user)
+    team_member_require(team=team, user=user)
     _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Composing")
     _check_quota(team=team)
     team_model = _team_model(team=team, model=model)
@@ -239,7 +237,7 @@ def composition_create(
 def composition_retry(*, composition: Composition, user: User) -> Composition:
     """Give a failed piece a fresh job with the same controls."""
     team = Team.objects.select_for_update().select_related("event").get(pk=composition.team_id)
-    _require_member(team=team, user=user)
+    team_member_require(team=team, user=user)
     _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Composing")
     if composition.job.status != JobStatus.FAILED:
         raise ValidationError("Only a failed piece can be tried again.")
@@ -255,7 +253,7 @@ def composition_retry(*, composition: Composition, user: User) -> Composition:
 def composition_submit(*, composition: Composition, user: User) -> Composition:
     """Make `composition` its team's entry (replacing any other) while composing is open."""
     team = Team.objects.select_for_update().select_related("event").get(pk=composition.team_id)
-    _require_member(team=team, user=user)
+    team_member_require(team=team, user=user)
     _require_phase(event=team.event, phases=(Phase.COMPOSING,), doing="Choosing the entry")
     if composition.job.status != JobStatus.DONE:
         raise ValidationError("Only a finished piece can be the team's entry.")
@@ -265,6 +263,44 @@ def composition_submit(*, composition: Composition, user: User) -> Composition:
     composition.is_entry = True
     composition.save(update_fields=["is_entry"])
     return composition
+
+
+def composition_finish(
+    *,
+    composition_id: int,
+    midi: Path,
+    roll: Path,
+    audio: Path | None,
+    sheet_music: Path | None,
+    metrics: dict[str, float | None],
+    seconds: float,
+    summary: str,
+    models: str,
+    warnings: list[str],
+) -> dict[str, Any]:
+    """Store what the worker composed and return the `compose` job's result."""
+    composition = composition_attach_outputs(
+        composition_id=composition_id,
+        midi=midi,
+        roll=roll,
+        audio=audio,
+        metrics=metrics,
+        score=sheet_music,
+    )
+    for warning in warnings:
+        log.warning("composition %s: %s", composition.pk, warning)
+    return {
+        "composition_id": composition.pk,
+        "midi": composition.midi.name,
+        "roll": composition.roll.name,
+        "audio": composition.audio.name or None,
+        "score": composition.score.name or None,
+        "seconds": round(seconds, 1),
+        "summary": summary,
+        "models": models,
+        "metrics": metrics,
+        "warnings": warnings,
+    }
 
 
 def composition_attach_outputs(

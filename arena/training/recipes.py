@@ -1,8 +1,8 @@
 """What a team may change when it trains its own GAN, and within which bounds.
 
 Plain data, no torch: the web process validates with it and the worker turns it into composer's
-`GanTrainConfig` (starting from `composer.train.RECIPES["cpu"]`, whose values DEFAULTS mirrors;
-a test checks they agree) and `GanConfig`.
+`GanTrainConfig` (starting from `composer.training.gan.RECIPES["cpu"]`, whose values DEFAULTS
+mirrors; a test checks they agree) and `GanConfig`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ BOUNDS: dict[str, Bound] = {
     "seed": Bound(0, 2**31 - 1, "Seed", "Same seed and settings, same model."),
 }
 
-# Model sizes: the widths of composer.gan.GanConfig (noise_channels comes from the team's choice).
+# Model sizes: the widths of composer.models.gan.GanConfig (noise_channels comes from the team's
+# choice).
 SIZES: dict[str, dict[str, Any]] = {
     "tiny": {"channels": 16, "mid_channels": 24, "mid_dilations": [1, 2], "critic_channels": 16},
     "small": {

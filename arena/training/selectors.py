@@ -4,17 +4,15 @@ anyone else (but the organisers) they do not exist, and views turn that into 404
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from arena.accounts.models import User
 from arena.events.models import Event, Phase, Team
 from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
-from arena.training.models import TrainingPolicy, TrainingRun, training_folder_name
+from arena.training.models import TrainingPolicy, TrainingRun
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
@@ -25,10 +23,6 @@ def training_policy_get(*, event: Event) -> TrainingPolicy:
         return event.training_policy
     except TrainingPolicy.DoesNotExist:
         return TrainingPolicy(event=event)
-
-
-def training_folder(*, training: TrainingRun) -> Path:
-    return Path(settings.MEDIA_ROOT) / training_folder_name(training.pk)
 
 
 def training_list(*, team: Team) -> QuerySet[TrainingRun]:

@@ -1,5 +1,6 @@
 """Writes on training runs: starting (within the event's bounds and limits), cancelling, and what
-the worker reports while it trains. Nothing here imports torch; the job runs `tasks.training`."""
+the worker reports while it trains. Nothing here imports torch; the worker's job
+reports through `arena.training.reporting`."""
 
 from __future__ import annotations
 
@@ -12,15 +13,14 @@ from django.utils import timezone
 
 from arena.accounts.models import User
 from arena.events.limits import TeamLimitReached
-from arena.events.models import Event, Phase, Team, TeamMembership
-from arena.events.selectors import user_runs_event
-from arena.jobs.models import JobStatus
+from arena.events.models import Event, Phase, Team
+from arena.events.selectors import team_member_require, user_runs_event
+from arena.jobs.models import JobKind, JobStatus
 from arena.jobs.services import job_create, job_fail
 from arena.training.models import TrainingPolicy, TrainingRun, training_folder_name
 from arena.training.recipes import BOUNDS, DEFAULTS, SIZES
 from arena.training.selectors import ACTIVE, training_policy_get
 
-TRAIN_JOB = "train_gan"
 TRAINING_PHASES = (Phase.REGISTRATION, Phase.COMPOSING)
 MAX_LOSS_POINTS = 600  # the live curve keeps every other point beyond this
 # Time the worker keeps after the budget for the last validation and saving the weights.
@@ -29,11 +29,6 @@ FINISH_MARGIN_S = 30
 
 class TrainingLimitReached(TeamLimitReached):
     """The team has as many runs in progress, or in all, as the event allows."""
-
-
-def _require_member(*, team: Team, user: User) -> None:
-    if not TeamMembership.objects.filter(team=team, user=user).exists():
-        raise PermissionDenied("Only members of this team can do that.")
 
 
 def training_config_validate(**values: Any) -> dict[str, Any]:
@@ -96,7 +91,7 @@ def training_start(*, team: Team, user: User, name: str = "", **choices: Any) ->
     """Queue a training run on the `gpu` queue; the job is sent once this transaction commits."""
     config = training_config_validate(**choices)
     team = Team.objects.select_for_update().select_related("event").get(pk=team.pk)
-    _require_member(team=team, user=user)
+    team_member_require(team=team, user=user)
     event = team.event
     if event.phase not in TRAINING_PHASES:
         raise ValidationError(
@@ -107,7 +102,11 @@ def training_start(*, team: Team, user: User, name: str = "", **choices: Any) ->
     _check_limits(team=team, policy=policy)
     number = TrainingRun.objects.filter(team=team).count() + 1
     job = job_create(
-        kind=TRAIN_JOB, payload={}, queue=settings.CELERY_GPU_QUEUE, created_by=user, team=team
+        kind=JobKind.TRAIN_GAN,
+        payload={},
+        queue=settings.CELERY_GPU_QUEUE,
+        created_by=user,
+        team=team,
     )
     training = TrainingRun.objects.create(
         team=team,
@@ -133,7 +132,7 @@ def training_cancel(*, training: TrainingRun, user: User) -> TrainingRun:
     )
     event = training.team.event
     if not user_runs_event(user=user, event=event):
-        _require_member(team=training.team, user=user)
+        team_member_require(team=training.team, user=user)
     if not training.is_active:
         raise ValidationError("This training has already ended.")
     if training.cancel_requested_at is None:

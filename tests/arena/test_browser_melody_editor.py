@@ -11,8 +11,8 @@ from django.core import mail
 from playwright.sync_api import Page, sync_playwright
 
 from arena.submissions.models import Composition, Melody
-from composer import evaluate
-from composer.melody import extract_melody
+from composer.midi.melody import extract_melody
+from composer.models import registry
 from tasks.celery_app import app as celery_app
 from tests.browser import CHROMIUM_FLAGS, chromium_path
 from tests.composing_team import composing_team
@@ -69,7 +69,7 @@ def test_a_newcomer_enters_a_melody_on_a_phone_and_it_becomes_the_entry(
     settings.MEDIA_ROOT = tmp_path / "media"
     # The piece is composed inside the request, by a tiny stand-in for the GAN: no worker needed.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    monkeypatch.setitem(evaluate.harmonizers, "gan", stand_in_harmonize)
+    monkeypatch.setitem(registry.harmonizers, "gan", stand_in_harmonize)
     team = composing_team(make_user)
     event = team.event
 

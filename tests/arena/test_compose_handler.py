@@ -12,16 +12,16 @@ from arena.demo.services import demo_seed
 from arena.events.models import Team
 from arena.submissions.selectors import melody_list
 from arena.submissions.services import composition_create
-from composer import evaluate
-from composer.render_audio import wav_peak_dbfs
-from tasks.handlers import compose
+from composer.models import registry
+from composer.render.audio import wav_peak_dbfs
+from tasks.compose import compose
 from tests.stand_in_harmonizer import stand_in_harmonize
 
 
 @pytest.fixture
 def composition(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setitem(evaluate.harmonizers, "gan", stand_in_harmonize)
+    monkeypatch.setitem(registry.harmonizers, "gan", stand_in_harmonize)
     demo = demo_seed(password=django_settings.DEMO_PASSWORD)
     team = Team.objects.get(event=demo["live"], name="Fugue State")
     melody = melody_list(team=team).get()

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from arena.demo.services import DEMO_MELODIES, DEMO_PIECES, LIVE_EVENT
 from arena.events.models import Team
-from arena.jobs.models import JobStatus
+from arena.jobs.models import JobKind, JobStatus
 from arena.submissions.models import Composition
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_every_live_team_gets_a_melody_and_a_queued_piece_once():
         assert melody.title.lower().replace(" ", "-") == DEMO_MELODIES[team_name]
         piece = team.compositions.get()
         assert (piece.melody, piece.model, piece.style) == (melody, model, style)
-        assert piece.job.kind == "compose" and piece.job.status == JobStatus.QUEUED
+        assert piece.job.kind == JobKind.COMPOSE and piece.job.status == JobStatus.QUEUED
         assert f"Queued {model} piece for {team_name}" in printed
 
     _seed()  # seeding again keeps what is there and queues nothing more

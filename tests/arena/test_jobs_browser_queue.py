@@ -6,7 +6,7 @@ import pytest
 
 from arena.demo.services import demo_seed
 from arena.events.models import Team
-from arena.jobs.models import Job, JobStatus
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_create, job_fail
 from tests.browser import chromium
 
@@ -18,7 +18,7 @@ def test_requeue_from_a_phone(live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_seed(password=settings.DEMO_PASSWORD)
     team = Team.objects.get(event__slug="space-odyssey", name="Well-Tempered Rockets")
-    job = job_create(kind="compose", payload={}, queue="gpu", team=team)
+    job = job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=team)
     job_fail(job_id=job.pk, error="Its worker stopped before it finished. Try again.")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844})

@@ -23,6 +23,7 @@ from arena.jobs.fairness import OwnerLoad, fair_order
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create, job_finish, job_start
 from tasks.jobs import run_job
+from tests.job_kinds import MELODY_READ
 
 QUEUE = "fair-test"  # a queue of its own: no other job of the suite counts against it
 
@@ -48,7 +49,7 @@ def teams(make_user) -> dict[str, Team]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def scale(settings, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """A one-bar MIDI scale in MEDIA_ROOT, for `melody_analyse` jobs that really run."""
+    """A one-bar MIDI scale in MEDIA_ROOT, for `melody_read` jobs that really run."""
     settings.MEDIA_ROOT = tmp_path
     midi = pretty_midi.PrettyMIDI(initial_tempo=120)
     flute = pretty_midi.Instrument(program=73)
@@ -60,7 +61,7 @@ def scale(settings, tmp_path) -> str:  # type: ignore[no-untyped-def]
 
 
 def _job(team: Team, midi: str = "scale.mid") -> Job:
-    return job_create(kind="melody_analyse", payload={"midi": midi}, queue=QUEUE, team=team)
+    return job_create(kind=MELODY_READ, payload={"midi": midi}, queue=QUEUE, team=team)
 
 
 def _sent(*, since: set[int]) -> list[int]:
@@ -156,5 +157,5 @@ def test_jobs_know_their_team_and_event(teams, make_user) -> None:  # type: igno
     team = teams["B"]
     job = _job(team)
     assert job.owner_key == f"team:{team.pk}" and job.event_id == team.event_id
-    alone = job_create(kind="melody_analyse", payload={}, queue=QUEUE, created_by=make_user("x"))
+    alone = job_create(kind=MELODY_READ, payload={}, queue=QUEUE, created_by=make_user("x"))
     assert alone.owner_key.startswith("user:") and alone.event is None

@@ -12,7 +12,7 @@ from arena.accounts.models import User
 from arena.demo.services import demo_seed
 from arena.events.models import Team
 from arena.jobs.dispatching import jobs_dispatch
-from arena.jobs.models import Job, JobStatus
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_cancel, job_create, job_fail, job_requeue
 
 LIVE = "space-odyssey"
@@ -34,7 +34,7 @@ def _team(name: str) -> Team:
 
 
 def _failed_job() -> Job:
-    job = job_create(kind="compose", payload={}, queue="gpu", team=_team("Fugue State"))
+    job = job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=_team("Fugue State"))
     job_fail(job_id=job.pk, error="Internal error: RuntimeError")
     return job
 
@@ -42,10 +42,10 @@ def _failed_job() -> Job:
 def test_the_page_lists_the_line_in_turn_order(client, organiser, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ARENA_JOBS_IN_FLIGHT = 1
     fugue, rockets = _team("Fugue State"), _team("Well-Tempered Rockets")
-    first = job_create(kind="compose", payload={}, queue="gpu", team=fugue)
+    first = job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=fugue)
     assert jobs_dispatch(queue="gpu") == [first.pk]  # it takes the only place
-    more = [job_create(kind="compose", payload={}, queue="gpu", team=fugue) for _ in range(3)]
-    late = job_create(kind="compose", payload={}, queue="gpu", team=rockets)
+    more = [job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=fugue) for _ in range(3)]
+    late = job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=rockets)
     failed = _failed_job()
     client.force_login(organiser)
     page = client.get(f"/events/{LIVE}/queue/")
@@ -92,7 +92,7 @@ def test_requeue_puts_a_failed_job_back_in_line(client, organiser) -> None:  # t
 
 def test_a_job_stuck_with_a_worker_can_be_requeued(organiser, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ARENA_JOB_RESEND_AFTER_S = 60
-    job = job_create(kind="compose", payload={}, queue="gpu", team=_team("Fugue State"))
+    job = job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=_team("Fugue State"))
     Job.objects.filter(pk=job.pk).update(sent_at=timezone.now(), dispatch_token=1)
     with pytest.raises(ValidationError):  # just sent: its worker may start it any moment
         job_requeue(job_id=job.pk, user=organiser)
@@ -102,7 +102,7 @@ def test_a_job_stuck_with_a_worker_can_be_requeued(organiser, settings) -> None:
 
 
 def test_cancel_takes_a_queued_job_out_of_line(client, organiser) -> None:  # type: ignore[no-untyped-def]
-    job = job_create(kind="compose", payload={}, queue="gpu", team=_team("Fugue State"))
+    job = job_create(kind=JobKind.COMPOSE, payload={}, queue="gpu", team=_team("Fugue State"))
     client.force_login(organiser)
     client.post(f"/events/{LIVE}/queue/{job.pk}/cancel/")
     job.refresh_from_db()

@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 
 from arena.accounts.models import User
 from arena.demo.services import demo_seed
-from arena.jobs.models import Job, JobStatus
+from arena.jobs.models import Job, JobKind, JobStatus
 from arena.publishing.crypto import token_decrypt
 from arena.publishing.models import Publication, PublicationStatus, SoundCloudAccount
 from arena.publishing.services import soundcloud_client, soundcloud_tokens_of
@@ -68,7 +68,7 @@ def _publish(client, **data) -> Job:  # type: ignore[no-untyped-def]
     )
     assert response.status_code == 202, response.content
     job = Job.objects.get(pk=response.json()["job"])
-    assert job.kind == "soundcloud_publish" and job.queue == "default"
+    assert job.kind == JobKind.SOUNDCLOUD_PUBLISH and job.queue == "default"
     assert job.event is not None and job.event.slug == EVENT  # listed on the queue page
     return job
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from arena.accounts.models import User
 from arena.demo.services import demo_seed
 from arena.events.models import Phase, Team
-from arena.jobs.models import JobStatus
+from arena.jobs.models import JobKind, JobStatus
 from arena.submissions.models import Composition, Melody, MelodySource
 from arena.submissions.selectors import composition_list, melody_get_for_user, melody_list
 from arena.submissions.services import (
@@ -20,8 +20,8 @@ from arena.submissions.services import (
     melody_create_from_sample,
     melody_create_from_upload,
 )
+from composer.data.samples import sample_melodies
 from composer.errors import InputError
-from composer.samples import sample_melodies
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_composition_queues_a_gpu_job(team, alice):
     melody = melody_list(team=team).first()
     composition = composition_create(melody=melody, user=alice, style="space", seed=7)
     job = composition.job
-    assert job.kind == "compose" and job.queue == "gpu" and job.status == JobStatus.QUEUED
+    assert job.kind == JobKind.COMPOSE and job.queue == "gpu" and job.status == JobStatus.QUEUED
     assert job.payload["composition_id"] == composition.pk
     assert composition_list(team=team).first() == composition
 

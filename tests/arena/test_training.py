@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from arena.accounts.models import User
 from arena.demo.services import demo_seed
 from arena.events.models import Phase, Team
-from arena.jobs.models import JobStatus
+from arena.jobs.models import JobKind, JobStatus
 from arena.jobs.services import job_finish, job_start
 from arena.submissions.models import ComposerModel
 from arena.submissions.services import composition_create
@@ -57,8 +57,8 @@ def _finished(training: TrainingRun) -> TrainingRun:
 
 
 def test_the_defaults_are_the_shipped_cpu_recipe():
-    from composer.gan import GanConfig
-    from composer.train import RECIPES
+    from composer.models.gan import GanConfig
+    from composer.training.gan import RECIPES
 
     cpu = RECIPES["cpu"]
     assert DEFAULTS["steps"] == cpu.steps
@@ -76,7 +76,7 @@ def test_the_defaults_are_the_shipped_cpu_recipe():
 
 def test_a_member_starts_a_training_on_the_gpu_queue(demo):
     training = training_start(team=_team(), user=_user("alice"), steps=300, learning_rate=3e-3)
-    assert training.job.queue == "gpu" and training.job.kind == "train_gan"
+    assert training.job.queue == "gpu" and training.job.kind == JobKind.TRAIN_GAN
     assert training.job.payload["training_id"] == training.pk
     assert training.config["steps"] == 300 and training.config["critic_steps"] == 1
     assert training.budget_seconds == 8 * 60

@@ -10,16 +10,16 @@ from django.conf import settings as django_settings
 from arena.accounts.models import User
 from arena.demo.services import demo_seed
 from arena.events.models import Team
-from arena.jobs.models import JobStatus
+from arena.jobs.models import JobKind, JobStatus
 from arena.jobs.services import job_start
 from arena.submissions.services import composition_create
-from arena.training import services
+from arena.training import reporting, services
 from arena.training.models import TrainingRun
 from arena.training.services import training_cancel, training_start
-from composer import pipeline
-from tasks import training as worker
-from tasks.handlers import compose, train_gan
+from composer.models import shipped
+from tasks.compose import compose
 from tasks.jobs import run_job
+from tasks.training import train_gan
 from tests.integration.stand_in_shipped_models import stand_in_models
 
 
@@ -50,7 +50,7 @@ class WorkerLost(Exception):
 
 def test_a_run_reports_live_and_its_model_composes(team, tmp_path, monkeypatch):
     training = _start(team, running=False)
-    run_job(training.job_id, "train_gan")
+    run_job(training.job_id, JobKind.TRAIN_GAN)
     training.refresh_from_db()
     assert training.job.status == JobStatus.DONE, training.job.error
     assert training.is_ready and training.job.result["steps"] == 10
@@ -67,7 +67,7 @@ def test_a_run_reports_live_and_its_model_composes(team, tmp_path, monkeypatch):
     assert training.device
 
     # The embellished variations come from the shipped models: stand-ins keep the test fast.
-    monkeypatch.setitem(pipeline._models, "cpu", stand_in_models())
+    monkeypatch.setattr(shipped, "load_models", lambda device="cpu": stand_in_models())
     composition = composition_create(
         melody=team.melodies.first(),
         user=User.objects.get(username="alice"),
@@ -83,7 +83,7 @@ def test_a_run_reports_live_and_its_model_composes(team, tmp_path, monkeypatch):
 
 def test_a_lost_worker_resumes_from_the_checkpoint(team, monkeypatch):
     training = _start(team)
-    monkeypatch.setattr(worker, "REPORT_EVERY_S", 0.0)
+    monkeypatch.setattr(reporting, "REPORT_EVERY_S", 0.0)
     record = services.training_progress_record
     steps: list[int] = []
     lost = []
@@ -111,8 +111,8 @@ def test_a_lost_worker_resumes_from_the_checkpoint(team, monkeypatch):
 
 def test_cancel_stops_a_running_training_without_a_model(team, monkeypatch):
     training = _start(team, steps=200)
-    monkeypatch.setattr(worker, "CANCEL_CHECK_EVERY_S", 0.0)
-    monkeypatch.setattr(worker, "REPORT_EVERY_S", 0.0)
+    monkeypatch.setattr(reporting, "CANCEL_CHECK_EVERY_S", 0.0)
+    monkeypatch.setattr(reporting, "REPORT_EVERY_S", 0.0)
     record = services.training_progress_record
 
     def bob_cancels_at_step_3(*, training_id: int, step: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -121,7 +121,7 @@ def test_cancel_stops_a_running_training_without_a_model(team, monkeypatch):
             training_cancel(training=training, user=User.objects.get(username="bob"))
 
     monkeypatch.setattr(services, "training_progress_record", bob_cancels_at_step_3)
-    run_job(training.job_id, "train_gan")
+    run_job(training.job_id, JobKind.TRAIN_GAN)
     training.refresh_from_db()
     training.job.refresh_from_db()
     assert training.status == "cancelled" and training.job.status == JobStatus.FAILED

@@ -76,6 +76,8 @@ def celery_worker(django_db_setup, django_db_blocker, media_root: Path) -> Itera
             "1",
             "-n",
             "itest@%h",
+            "--include",
+            "tests.job_kinds",
             "--loglevel",
             "INFO",
             "--logfile",

@@ -23,6 +23,7 @@ from arena.demo.services import demo_seed
 from arena.events.models import Team
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create
+from tests.job_kinds import PAUSE
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def _worker(log: Path, media: Path) -> subprocess.Popen[bytes]:
         ARENA_JOBS_IN_FLIGHT="2",
     )
     command = [sys.executable, "-m", "celery", "-A", "tasks", "worker", "-Q", QUEUE, "-c", "1"]
-    command += ["-n", "restart@%h", "--include", "tests.integration.pause_jobs"]
+    command += ["-n", "restart@%h", "--include", "tests.job_kinds"]
     command += ["--loglevel", "INFO", "--logfile", str(log)]
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 90
@@ -96,9 +97,7 @@ def test_no_job_is_lost_or_run_twice_when_redis_restarts(tmp_path) -> None:  # t
     worker = _worker(tmp_path / "worker.log", tmp_path)
     try:
         jobs = [
-            job_create(
-                kind="pause", payload={"seconds": PAUSE_S}, queue=QUEUE, team=teams[i % 3]
-            ).pk
+            job_create(kind=PAUSE, payload={"seconds": PAUSE_S}, queue=QUEUE, team=teams[i % 3]).pk
             for i in range(JOBS)
         ]
         deadline = time.monotonic() + 60

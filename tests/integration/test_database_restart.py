@@ -25,6 +25,7 @@ from django.db import close_old_connections, connection
 from arena.demo.services import demo_seed
 from arena.jobs.models import JobStatus
 from arena.jobs.services import job_create
+from tests.job_kinds import MELODY_READ
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,7 +167,7 @@ def test_the_site_and_the_worker_recover_from_a_database_restart(
     # The worker, idle through the outage, takes a new job after it.
     close_old_connections()  # this test's own connection died with the server, as the site's did
     _scale_midi(media_root / "after-restart.mid")
-    job = job_create(kind="melody_analyse", payload={"midi": "after-restart.mid"}, queue="gpu")
+    job = job_create(kind=MELODY_READ, payload={"midi": "after-restart.mid"}, queue="gpu")
     deadline = time.monotonic() + 60
     while job.status not in (JobStatus.DONE, JobStatus.FAILED) and time.monotonic() < deadline:
         time.sleep(0.25)

@@ -64,10 +64,10 @@ def test_worker_killed_mid_generation_leaves_no_job_running(
     import tasks.dispatch
 
     settings.MEDIA_ROOT = tmp_path
-    send = tasks.dispatch.job_enqueue
+    send = tasks.dispatch.send
     monkeypatch.setattr(
         tasks.dispatch,
-        "job_enqueue",
+        "send",
         lambda **message: send(**{**message, "queue": QUEUE}),
     )
     subprocess.run(

@@ -10,6 +10,7 @@ import pytest
 
 from arena.jobs.models import Job, JobStatus
 from arena.jobs.services import job_create
+from tests.job_kinds import MELODY_READ
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,7 @@ def test_database_and_broker_are_the_real_servers(settings):
 def test_worker_reads_a_melody_end_to_end(celery_worker, media_root, settings):
     settings.MEDIA_ROOT = media_root
     _scale_midi(media_root / "scale.mid")
-    job = job_create(kind="melody_analyse", payload={"midi": "scale.mid"}, queue="gpu")
+    job = job_create(kind=MELODY_READ, payload={"midi": "scale.mid"}, queue="gpu")
     job = _wait_until_finished(job)
     assert job.status == JobStatus.DONE, job.error
     assert job.attempts == 1
@@ -57,7 +58,7 @@ def test_worker_reads_a_melody_end_to_end(celery_worker, media_root, settings):
 def test_bad_midi_fails_with_a_clear_reason(celery_worker, media_root, settings):
     settings.MEDIA_ROOT = media_root
     (media_root / "broken.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
-    job = _wait_until_finished(job_create(kind="melody_analyse", payload={"midi": "broken.mid"}))
+    job = _wait_until_finished(job_create(kind=MELODY_READ, payload={"midi": "broken.mid"}))
     assert job.status == JobStatus.FAILED
     assert "MIDI" in job.error
     assert "Traceback" not in job.error

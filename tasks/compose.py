@@ -1,0 +1,82 @@
+"""The `compose` job on the worker: composer composes the team's piece on the worker's device,
+and arena stores it. The row, the model's name and what is kept come from arena's services."""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+
+from arena.jobs.handlers import Progress
+from arena.jobs.models import Job
+from arena.submissions.selectors import composition_for_job
+from arena.submissions.services import composition_finish
+from arena.training.models import TrainingRun
+
+
+def compose(job: Job, progress: Progress) -> dict[str, Any]:
+    """Compose the job's piece with the chosen model and style (composer.render.piece)."""
+    import pretty_midi
+
+    from composer.metrics import jsonable
+    from composer.midi.io import midi_to_score
+    from composer.models.device import best_device
+    from composer.render.piece import compose_piece
+
+    composition = composition_for_job(job=job)
+    progress(0.02, "reading the melody")
+    with composition.melody.midi.open("rb") as handle:  # any storage backend, not only disks
+        melody = midi_to_score(pretty_midi.PrettyMIDI(handle))
+    _import_harmonizer_modules()
+    device = best_device()
+    model = composition.model
+    if composition.team_model is not None:  # a team's own GAN, registered on demand
+        model = team_model_register(composition.team_model, device)
+    with tempfile.TemporaryDirectory(prefix="compose-") as folder:
+        piece = compose_piece(
+            melody,
+            folder,
+            model=model,
+            style=composition.style,
+            risk=composition.risk,
+            seed=composition.seed,
+            seconds=composition.seconds,
+            title=composition.melody.title,
+            progress=progress,
+            device=device,
+        )
+        progress(0.95, "saving")
+        return composition_finish(
+            composition_id=composition.pk,
+            midi=piece.midi,
+            roll=piece.roll,
+            audio=piece.audio,
+            sheet_music=piece.sheet_music if piece.sheet_music.exists() else None,
+            metrics=jsonable(piece.metrics),
+            seconds=piece.seconds,
+            summary=piece.summary,
+            models=piece.models,
+            warnings=piece.warnings,
+        )
+
+
+def _import_harmonizer_modules() -> None:
+    """Import the modules of ARENA_HARMONIZER_MODULES: each registers harmonizers with
+    composer.models.registry (a deployment's own models, or a stand-in for tests)."""
+    for module in settings.ARENA_HARMONIZER_MODULES:
+        importlib.import_module(module)
+
+
+def team_model_register(training: TrainingRun, device: str) -> str:
+    """Register the team's model as harmonizer `team:<id>` on `device` (its weights loaded once
+    per worker, in composer's one model cache)."""
+    from composer.models.gan import harmonize, load_generator
+    from composer.models.registry import register_harmonizer
+    from composer.models.weights import load_once
+
+    generator = load_once(training.weights.path, load_generator, device)
+    register_harmonizer(training.model_key, partial(harmonize, generator, device=device))
+    return training.model_key
