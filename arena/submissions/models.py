@@ -99,6 +99,8 @@ class Composition(models.Model):
     job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="composition")
     midi = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     audio = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
+    # What the pages play (MP3, about 1 MB a minute); `audio` stays the lossless download.
+    audio_compressed = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     roll = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     score = models.FileField(  # sheet music (MusicXML) for notation programs
         upload_to=composition_upload_to, max_length=255, blank=True
