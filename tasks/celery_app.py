@@ -16,8 +16,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def _configure() -> None:
     from django.conf import settings
 
-    from arena.jobs.broker_folders import broker_folders
-
     # Each queue has its own exchange and routing key, so a job sent to one queue is delivered
     # to that queue alone.
     app.conf.task_queues = [
@@ -31,6 +29,14 @@ def _configure() -> None:
     app.conf.worker_prefetch_multiplier = 1
     app.conf.task_ignore_result = True  # outcomes live in arena's Job table
     app.conf.broker_connection_retry_on_startup = True
+    broker_folders_use()
+
+
+def broker_folders_use() -> None:
+    """Point the filesystem broker (the demo's) at the folders CELERY_BROKER_DIR names now; the
+    test suite calls it again when it gives its run folders of its own."""
+    from arena.jobs.broker_folders import broker_folders
+
     folders = broker_folders()
     if folders is not None:
         app.conf.broker_transport_options = {
