@@ -1,4 +1,5 @@
-// The studio's melody editor: a piano roll and a 32-key keyboard that sound through Web Audio.
+// The studio's melody editor: a piano roll and a 32-key keyboard that sound through the page's
+// General MIDI synthesizer (synth.js).
 // The notes travel to the server as JSON in a hidden field; the server checks them and writes
 // the MIDI file, so this script only has to keep the editing pleasant.
 (function () {
@@ -309,11 +310,22 @@
   let output = null;
   const held = new Map(); // what is sounding now from a key, by the key that holds it
 
+  let synth = null; // the page's General MIDI synthesizer (synth.js), once its soundfont is in
+  const CHANNEL = 0;
+  const PIANO = 0; // General MIDI's acoustic grand
+
   function audio() {
     const Context = window.AudioContext || window.webkitAudioContext;
     if (!Context) return null;
     if (!context) {
-      context = new Context();
+      context = window.ArenaSynth ? window.ArenaSynth.audioContext() : new Context();
+      if (window.ArenaSynth) {
+        window.ArenaSynth.synthesizer().then((loaded) => {
+          synth = loaded;
+          synth.programChange(CHANNEL, PIANO);
+          form.dataset.synth = "ready";
+        }, () => { form.dataset.synth = "failed"; }); // the built-in tone plays on
+      }
       const filter = context.createBiquadFilter();
       filter.type = "lowpass";
       filter.frequency.value = 2600;
@@ -328,9 +340,21 @@
     return context;
   }
 
+  // Through the synthesizer, the notes sound as the piece's MIDI does; until its soundfont has
+  // loaded (or where it cannot), a soft built-in tone.
+  function voice(pitch, when, length) {
+    if (!synth) return tone(pitch, when, length);
+    synth.noteOn(CHANNEL, pitch, 96, {time: when});
+    // A second note-off (stopping playback before a note's end) is harmless; a note not yet
+    // begun ends as it begins, so nothing sounds after a stop.
+    const release = (at) => synth.noteOff(CHANNEL, pitch, {time: Math.max(at, when)});
+    if (length !== undefined) release(when + Math.max(0.05, length - 0.02));
+    return {release};
+  }
+
   // A soft, round tone: a triangle wave with a sine an octave up, a quick attack settling to a
   // gentle sustain, and a short release so that repeated notes stay distinct.
-  function voice(pitch, when, length) {
+  function tone(pitch, when, length) {
     const frequency = 440 * Math.pow(2, (pitch - 69) / 12);
     const envelope = context.createGain();
     envelope.gain.setValueAtTime(0, when);
@@ -575,10 +599,27 @@
   tempoInput.addEventListener("change", saveDraft);
   titleInput.addEventListener("change", saveDraft);
 
+  // A saved melody reopened from its page (?edit=<id>): its notes, meter, tempo and title.
+  async function reopen() {
+    const id = new URLSearchParams(window.location.search).get("edit");
+    if (!id || !/^\d+$/.test(id)) return;
+    const response = await fetch(form.dataset.notesUrl.replace("/0/", "/" + id + "/"), {credentials: "same-origin"});
+    if (!response.ok) { say("That melody could not be opened."); return; }
+    const melody = await response.json();
+    if ([...meterInput.options].some((o) => o.value === melody.meter)) meterInput.value = melody.meter;
+    tempoInput.value = String(melody.tempo);
+    titleInput.value = melody.title;
+    loadNotes(melody.notes);
+    setBars(Math.max(1, Math.ceil(melodyEnd() / meter().bar)));
+    barsInput.value = String(bars);
+    changed("“" + melody.title + "” is open: change it and save it as a new melody.");
+    form.scrollIntoView({block: "start"});
+  }
+
   restore();
   barsInput.value = String(bars);
   buildKeyboard();
   setBars(bars);
   box.scrollTop = (HIGHEST - 79) * ROW; // G5 at the top: the tune's usual range in view
-  form.dataset.ready = "true";
+  reopen().finally(() => { form.dataset.ready = "true"; });
 })();

@@ -30,7 +30,12 @@ def finished_piece(*, team: Team, user: User) -> Composition:
         result={"sections": report["sections"], "summary": report["summary"]},
     )
     composition = Composition(
-        melody=melody, team=team, created_by=user, job=job, seconds=report["seconds"]
+        melody=melody,
+        team=team,
+        created_by=user,
+        job=job,
+        seconds=report["seconds"],
+        metrics=report["metrics"],
     )
     composition.save()
     for field, name in (("midi", "ode-to-joy.mid"), ("score", "ode-to-joy.musicxml")):
