@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import itertools
 import json
 import secrets
@@ -35,6 +36,16 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 CLIENT_ID = "arena-test-client"
 CLIENT_SECRET = "arena-test-secret"
 WORKSHOP_TAG = "aug-arch-ml-workshop"
+USERNAME = "arena-organiser"
+TRACK_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{title} · SoundCloud stand-in</title><link rel="icon" href="data:,"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
+<p><small>Local stand-in of SoundCloud (the demo has no SoundCloud credentials)</small></p>
+<h1>{title}</h1><p>{description}</p>
+<audio controls preload="none" src="{stream}" style="width: 100%"></audio>
+<p>Tags: {tags} · {sharing}</p></body></html>
+"""
 
 
 @dataclass
@@ -49,6 +60,7 @@ class FakeState:
     down_after: int | None = None  # stop listening once this many tracks were created
     log: list[str] = field(default_factory=list)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1001))
+    assets: dict[int, bytes] = field(default_factory=dict)  # track id -> the uploaded audio
 
 
 def _challenge(verifier: str) -> str:
@@ -141,13 +153,42 @@ class FakeSoundCloud:
                 fake.state.log.append(f"GET {url.path}")
                 if url.path == "/authorize":
                     return self._authorize(query)
+                if url.path.startswith(f"/{USERNAME}/track-"):  # a permalink: open to anyone
+                    return self._track_page(url.path.removeprefix(f"/{USERNAME}/track-"))
                 if self._token() is None:
                     return self._send(401, {"error": "invalid_token"})
                 if url.path == "/me":
-                    return self._send(200, {"id": 7, "username": "arena-organiser"})
+                    return self._send(200, {"id": 7, "username": USERNAME})
                 if url.path == "/me/tracks":
                     return self._send(200, {"collection": fake.state.tracks, "next_href": None})
                 return self._send(404, {"error": "not found"})
+
+            def _track_page(self, rest: str) -> None:
+                """The stand-in's own page for a track's permalink (and its audio), so the links
+                the site shows lead somewhere, as soundcloud.com's would."""
+                number, _, stream = rest.partition("/")
+                track = next((t for t in fake.state.tracks if str(t["id"]) == number), None)
+                if track is None:
+                    return self._send(404, {"error": "not found"})
+                if stream == "stream":
+                    audio = fake.state.assets.get(track["id"], b"")
+                    kind = "audio/wav" if audio[:4] == b"RIFF" else "audio/mpeg"
+                    return self._raw(200, audio, kind)
+                page = TRACK_PAGE.format(
+                    title=html.escape(track["title"]),
+                    tags=html.escape(track["tag_list"]),
+                    sharing=html.escape(track["sharing"]),
+                    description=html.escape(track["description"]),
+                    stream=f"/{USERNAME}/track-{number}/stream",
+                )
+                return self._raw(200, page.encode(), "text/html; charset=utf-8")
+
+            def _raw(self, status: int, data: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _authorize(self, q: dict[str, str]) -> None:
                 required = ("client_id", "redirect_uri", "response_type", "code_challenge", "state")
@@ -259,11 +300,13 @@ class FakeSoundCloud:
                     "description": fields.get("track[description]", ""),
                     "tag_list": tags,
                     "sharing": fields["track[sharing]"],
-                    "permalink_url": f"https://soundcloud.com/arena-organiser/track-{track_id}",
+                    # The stand-in's own address, which serves a page for it (_track_page).
+                    "permalink_url": f"{fake.url}/{USERNAME}/track-{track_id}",
                     "bytes": len(files["track[asset_data]"]),
                 }
                 with fake.lock:
                     fake.state.tracks.append(track)
+                    fake.state.assets[track_id] = files["track[asset_data]"]
                     fake.state.uploads += 1
                     going_away = fake.state.uploads == fake.state.down_after
                 if going_away:

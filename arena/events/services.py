@@ -48,6 +48,14 @@ def _invite_code() -> str:
 @transaction.atomic
 def team_create(*, event: Event, name: str, founder: User) -> Team:
     """A new team with its founder as first member."""
+    if Team.objects.filter(event=event, name__iexact=name.strip()).exists():
+        # Said in words, not as Django's "Team with this Event and Name already exists."
+        raise ValidationError(
+            {
+                "name": f"There is already a team called “{name.strip()}” in {event.name}: "
+                "choose another name."
+            }
+        )
     team = Team(event=event, name=name, invite_code=_invite_code())
     team.full_clean()
     team.save()

@@ -31,6 +31,7 @@ from arena.judging.anonymous_files import (
 from arena.judging.models import CRITERIA, SCORE_MAX, SCORE_MIN, Criterion, JudgeAssignment
 from arena.judging.selectors import (
     entry_get,
+    entry_list,
     judge_assignment_get,
     judge_can_hear,
     judge_candidate_list,
@@ -278,7 +279,23 @@ def phase_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def results_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
-    return _desk_action(request, slug, "publish")
+    """Closing judging cannot be undone: the first POST shows who has not finished and asks; the
+    confirmed one publishes (a plain form, so it works without JavaScript)."""
+    if request.POST.get("confirmed") == "yes":
+        return _desk_action(request, slug, "publish")
+    event = event_or_404(slug=slug)
+    _require_organiser(request, event)
+    progress = judging_progress(event=event)
+    return render(
+        request,
+        "judging/publish_confirm.html",
+        {
+            "event": event,
+            "unfinished": [p for p in progress if not p.done],
+            "judges": len(progress),
+            "entries": entry_list(event=event).count(),
+        },
+    )
 
 
 # The leaderboard --------------------------------------------------------------------------------
@@ -314,7 +331,18 @@ def leaderboard_page(request: HttpRequest, slug: str) -> HttpResponse:
             "view": view,
             "criteria": [(c, Criterion(c).label) for c in CRITERIA],
             "published": results_published(event=event),
+            "flat": view == "normalised" and _all_even(rows),
         },
+    )
+
+
+def _all_even(rows: list) -> bool:
+    """Whether normalising left every entry at 0 (each judge scored one entry, or gave all the
+    same marks): the page then says why and points to the raw marks, which decide the order."""
+    return bool(rows) and all(
+        abs(row.result.total) < 0.005
+        and all(abs(v) < 0.005 for v in row.result.normalised.values())
+        for row in rows
     )
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from arena.events.models import Phase
 from arena.events.selectors import event_list, event_or_404, phase_timeline, team_list
+from arena.judging.selectors import leaderboard, results_published
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,10 +16,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"events": events, "featured": featured})
 
 
+WINNERS_SHOWN = 3
+
+
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(slug=slug)
+    published = results_published(event=event)
     return render(
         request,
         "events/detail.html",
-        {"event": event, "phases": phase_timeline(event=event), "teams": team_list(event=event)},
+        {
+            "event": event,
+            "phases": phase_timeline(event=event),
+            "teams": team_list(event=event),
+            "published": published,
+            "winners": leaderboard(event=event)[:WINNERS_SHOWN] if published else [],
+        },
     )

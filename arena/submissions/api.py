@@ -25,6 +25,7 @@ from arena.submissions.editor_melody import (
     MAX_BARS,
     TEMPO_RANGE,
 )
+from arena.submissions.input_words import input_error_in_words
 from arena.submissions.models import ComposerModel, Composition, Melody, Style
 from arena.submissions.selectors import (
     composition_get_for_user,
@@ -200,7 +201,7 @@ class MelodyCreateApi(APIView):
                     team=team, user=request.user, slug=data.validated_data["sample"]
                 )
         except InputError as exc:
-            raise ValidationError({"file": [str(exc)]}) from exc
+            raise ValidationError({"file": [input_error_in_words(str(exc))]}) from exc
         return Response(MelodySerializer(melody).data, status=status.HTTP_201_CREATED)
 
 

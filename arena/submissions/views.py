@@ -28,6 +28,7 @@ from arena.submissions.forms import (
     TeamCreateForm,
     TeamJoinForm,
 )
+from arena.submissions.input_words import input_error_in_words
 from arena.submissions.models import Composition, Melody
 from arena.submissions.selectors import (
     composition_get_for_user,
@@ -38,6 +39,7 @@ from arena.submissions.selectors import (
     team_of_user,
 )
 from arena.submissions.services import (
+    MELODY_PHASES,
     composition_create,
     composition_retry,
     composition_submit,
@@ -138,6 +140,8 @@ def _studio(
             "melodies": melodies,
             "history": composition_history(team=team),
             "can_choose_entry": event.phase == Phase.COMPOSING,
+            "can_add_melody": event.phase in MELODY_PHASES,
+            "can_compose": event.phase == Phase.COMPOSING,
             "upload_form": forms.get("upload_form") or MelodyUploadForm(),
             "sample_form": forms.get("sample_form") or MelodySampleForm(),
             "editor_form": forms.get("editor_form") or MelodyEditorForm(),
@@ -173,7 +177,7 @@ def melody_upload(request: HttpRequest, event: Event, team: Team) -> HttpRespons
                 title=form.cleaned_data["title"],
             )
         except InputError as exc:
-            form.add_error("file", f"We could not use this file: {exc}")
+            form.add_error("file", f"We could not use this file: {input_error_in_words(str(exc))}.")
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(
                 None, str(exc) if isinstance(exc, PermissionDenied) else _messages_of(exc)

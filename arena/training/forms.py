@@ -26,7 +26,8 @@ class TrainingForm(forms.Form):
     name = forms.CharField(max_length=60, required=False, label="Name (optional)")
     size = forms.ChoiceField(label="Model size", choices=SIZE_CHOICES, initial=DEFAULTS["size"])
     steps = _number("steps", integer=True, step="10")
-    learning_rate = _number("learning_rate", integer=False, step="0.0001")
+    # "any": a step of 0.0001 from the minimum 1e-05 would make the browser refuse 0.001.
+    learning_rate = _number("learning_rate", integer=False)
     critic_steps = _number("critic_steps", integer=True)
     noise_channels = _number("noise_channels", integer=True)
     augment = forms.BooleanField(

@@ -20,6 +20,7 @@ from arena.events.models import Event
 from arena.events.selectors import event_or_404, user_runs_event
 from arena.submissions.selectors import team_of_user
 from arena.training.forms import TrainingForm, TrainingPolicyForm
+from arena.training.model_card import model_card_rows, model_card_settings
 from arena.training.models import TrainingRun
 from arena.training.selectors import (
     training_get_for_user,
@@ -106,6 +107,8 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "training": training,
             "event": event,
             "status": training_status(training=training),
+            "card": model_card_rows(training=training) if training.is_ready else None,
+            "settings": model_card_settings(training=training),
             "is_member": training.team.memberships.filter(user_id=request.user.pk).exists(),
             "runs_event": user_runs_event(user=request.user, event=event),
         },
@@ -174,6 +177,13 @@ def training_desk(request: HttpRequest, slug: str) -> HttpResponse:
             "max_total_per_team": policy.max_total_per_team,
         }
     )
+    return _desk(request, event, form)
+
+
+def _desk(
+    request: HttpRequest, event: Event, form: TrainingPolicyForm, status: int = 200
+) -> HttpResponse:
+    policy = training_policy_get(event=event)
     return render(
         request,
         "training/desk.html",
@@ -184,6 +194,7 @@ def training_desk(request: HttpRequest, slug: str) -> HttpResponse:
             "usage": training_usage(event=event),
             "trainings": training_list_for_event(event=event),
         },
+        status=status,
     )
 
 
@@ -197,9 +208,8 @@ def training_policy_view(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             training_policy_set(event=event, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, "Training policy saved.")
-    else:
-        messages.error(request, "Give whole numbers: at least a minute and one run at a time.")
-    return redirect("training-desk", slug=slug)
+            return redirect("training-desk", slug=slug)
+    return _desk(request, event, form, status=400)  # the refusal beside the field

@@ -198,7 +198,8 @@ def test_leaderboard_hidden_until_published(judging, client):
     assert client.post(f"/events/{judging.slug}/judging/publish/").status_code == 404
     _login(client, "organiser")
     assert client.get(f"/api/events/{judging.slug}/leaderboard/").status_code == 200
-    assert client.post(f"/events/{judging.slug}/judging/publish/").status_code == 302
+    publish = f"/events/{judging.slug}/judging/publish/"
+    assert client.post(publish, {"confirmed": "yes"}).status_code == 302
     event = Event.objects.get(pk=judging.pk)
     assert event.phase == Phase.RESULTS and JudgingSetup.objects.get(event=event).results_published
     client.logout()

@@ -93,7 +93,12 @@ def test_connect_publish_and_the_permalink_is_stored(fake, client):
     assert len(result["posted"]) == 2 and not result["failed"]
     posted = list(Publication.objects.order_by("rank"))
     assert [p.status for p in posted] == [PublicationStatus.DONE] * 2
-    assert posted[0].permalink_url.startswith("https://soundcloud.com/arena-organiser/")
+    # The stand-in's permalinks are its own pages, which play the posted track.
+    assert posted[0].permalink_url.startswith(f"{fake.url}/arena-organiser/track-")
+    page = requests.get(posted[0].permalink_url, timeout=5)
+    assert page.status_code == 200 and "Fugue State" in page.text and WORKSHOP_TAG in page.text
+    stream = requests.get(posted[0].permalink_url + "/stream", timeout=5)
+    assert stream.headers["Content-Type"] == "audio/wav" and stream.content[:4] == b"RIFF"
     track = fake.state.tracks[0]
     assert WORKSHOP_TAG in track["tag_list"].split() and track["sharing"] == "private"
     assert "Fugue State" in track["title"] and "Bach to the Future" in track["description"]
