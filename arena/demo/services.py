@@ -13,7 +13,7 @@ from arena.accounts.services import user_create
 from arena.demo.entries import demo_entry_create
 from arena.events.models import Event, Phase, Team
 from arena.events.services import event_create, team_create, team_join
-from arena.judging.models import CRITERIA, JudgeAssignment, Score
+from arena.judging.models import CRITERIA, JudgeAssignment, Rating
 from arena.judging.services import judging_setup_get_or_create
 from arena.submissions.models import ComposerModel, Composition, Melody, Style
 from arena.submissions.services import composition_create, melody_create_from_sample
@@ -154,7 +154,7 @@ def _finished_results(event: Event, users: dict[str, User]) -> None:
             event=event, judge=users[judge], defaults={"invited_by": users["organiser"]}
         )
         for team_name, values in marks.items():
-            Score.objects.get_or_create(
+            Rating.objects.get_or_create(
                 assignment=assignment,
                 entry=entries[team_name],
                 defaults={

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from arena.judging.models import JudgeAssignment, JudgingSetup, Score
+from arena.judging.models import JudgeAssignment, JudgingSetup, Rating
 
 
 @admin.register(JudgingSetup)
@@ -14,7 +14,7 @@ class JudgeAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("event",)
 
 
-@admin.register(Score)
+@admin.register(Rating)
 class ScoreAdmin(admin.ModelAdmin):
     list_display = ("assignment", "entry", "submitted", "updated_at")
     list_filter = ("submitted", "assignment__event")

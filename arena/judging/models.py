@@ -78,11 +78,14 @@ def _criterion_field() -> models.PositiveSmallIntegerField:
     )
 
 
-class Score(models.Model):
-    """One judge's marks for one entry; a draft until submitted, editable while judging is open."""
+class Rating(models.Model):
+    """One judge's marks for one entry (the API calls it their score); a draft until submitted,
+    editable while judging is open."""
 
-    assignment = models.ForeignKey(JudgeAssignment, on_delete=models.CASCADE, related_name="scores")
-    entry = models.ForeignKey(Composition, on_delete=models.CASCADE, related_name="scores")
+    assignment = models.ForeignKey(
+        JudgeAssignment, on_delete=models.CASCADE, related_name="ratings"
+    )
+    entry = models.ForeignKey(Composition, on_delete=models.CASCADE, related_name="ratings")
     originality = _criterion_field()
     rhythm = _criterion_field()
     accompaniment = _criterion_field()

@@ -16,7 +16,7 @@ from arena.accounts.models import Role, User
 from arena.events.models import Event, Phase, TeamMembership
 from arena.events.selectors import user_runs_event
 from arena.jobs.models import JobStatus
-from arena.judging.models import CRITERIA, JudgeAssignment, JudgingSetup, Score, default_weights
+from arena.judging.models import CRITERIA, JudgeAssignment, JudgingSetup, Rating, default_weights
 from arena.judging.scoring import EntryResult, Mark, rank_entries
 from arena.submissions.models import Composition
 
@@ -70,7 +70,7 @@ class JudgeEntry:
 
     label: str
     composition: Composition
-    score: Score | None
+    score: Rating | None  # the judge's rating of it, the API's `score`
 
     @property
     def id(self) -> int:
@@ -90,9 +90,9 @@ def judge_entry_list(*, assignment: JudgeAssignment) -> list[JudgeEntry]:
     ).values("team_id")
     entries = list(entry_list(event=assignment.event).exclude(team_id__in=own_teams))
     random.Random(assignment.order_seed).shuffle(entries)  # seeded: same order on every visit
-    scores = {s.entry_id: s for s in assignment.scores.all()}
+    ratings = {r.entry_id: r for r in assignment.ratings.all()}
     return [
-        JudgeEntry(label=_label(i), composition=c, score=scores.get(c.pk))
+        JudgeEntry(label=_label(i), composition=c, score=ratings.get(c.pk))
         for i, c in enumerate(entries)
     ]
 
@@ -169,7 +169,7 @@ class LeaderboardRow:
 
 def leaderboard(*, event: Event) -> list[LeaderboardRow]:
     """Entries ranked by their normalised weighted totals (arena.judging.scoring)."""
-    scores = Score.objects.filter(assignment__event=event, submitted=True, entry__is_entry=True)
+    scores = Rating.objects.filter(assignment__event=event, submitted=True, entry__is_entry=True)
     marks = [
         Mark(judge=s.assignment.judge_id, entry=s.entry_id, values=s.values())
         for s in scores.select_related("assignment")

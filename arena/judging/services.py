@@ -17,7 +17,7 @@ from arena.judging.models import (
     SCORE_MIN,
     JudgeAssignment,
     JudgingSetup,
-    Score,
+    Rating,
     default_weights,
 )
 from arena.judging.selectors import judge_entry_get
@@ -80,7 +80,7 @@ def score_save(
     values: Mapping[str, int | None],
     comment: str = "",
     submit: bool = True,
-) -> Score:
+) -> Rating:
     """Save a judge's marks for one of their entries: a draft may leave marks empty, a submitted
     score needs all five. Both can be changed until judging closes."""
     event = Event.objects.select_for_update().get(pk=assignment.event_id)
@@ -94,7 +94,7 @@ def score_save(
     except Composition.DoesNotExist as exc:
         raise PermissionDenied("This entry is not one of yours to score.") from exc
     cleaned = _clean_values(values, complete=submit)
-    score, _ = Score.objects.get_or_create(assignment=assignment, entry=entry.composition)
+    score, _ = Rating.objects.get_or_create(assignment=assignment, entry=entry.composition)
     for criterion, value in cleaned.items():
         setattr(score, criterion, value)
     score.comment = comment.strip()[:4000]

@@ -8,7 +8,7 @@ from arena.accounts.models import User
 from arena.demo.entries import demo_entry_create
 from arena.demo.services import TEAMS, demo_seed
 from arena.events.models import Phase, Team
-from arena.judging.models import Score
+from arena.judging.models import Rating
 from arena.judging.services import judge_invite
 from tests.browser import chromium
 
@@ -61,6 +61,6 @@ def test_judge1_scores_an_entry_on_a_phone(live_server, tmp_path, settings):
         page.wait_for_url(f"**/events/{event.slug}/judge/")
         assert "score submitted" in page.inner_text(".messages")
         assert "submitted" in page.inner_text(".entry-row")
-    score = Score.objects.get(assignment__judge__username="judge1", assignment__event=event)
+    score = Rating.objects.get(assignment__judge__username="judge1", assignment__event=event)
     assert (score.originality, score.emotion, score.submitted) == (8, 10, True)
     assert score.comment == "Lovely inner voices."

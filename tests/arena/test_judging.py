@@ -13,7 +13,7 @@ from arena.accounts.models import User
 from arena.demo.entries import demo_entry_create
 from arena.demo.services import TEAMS, demo_seed
 from arena.events.models import Event, Phase, Team
-from arena.judging.models import CRITERIA, JudgingSetup, Score
+from arena.judging.models import CRITERIA, JudgingSetup, Rating
 from arena.judging.selectors import judge_assignment_get, judge_entry_list, leaderboard
 from arena.judging.services import criterion_weights_set, judge_invite, score_save
 
@@ -129,14 +129,14 @@ def test_drafts_then_submit_then_edit_until_judging_closes(judging, client):
     assert done.status_code == 201 and done.json()["submitted"] is True
     edited = client.post(url, {**ALL_SEVEN, "emotion": 9}, content_type="application/json")
     assert edited.json()["emotion"] == 9
-    assert Score.objects.filter(assignment=assignment).count() == 1
+    assert Rating.objects.filter(assignment=assignment).count() == 1
     # The scoring page saves a draft too.
     second = judge_entry_list(assignment=assignment)[1]
     page = client.post(
         f"/events/{judging.slug}/judge/{second.id}/", {"rhythm": "4", "action": "draft"}
     )
     assert page.status_code == 302
-    assert Score.objects.get(assignment=assignment, entry_id=second.id).rhythm == 4
+    assert Rating.objects.get(assignment=assignment, entry_id=second.id).rhythm == 4
     # Progress for the organiser.
     desk = _login(client, "organiser").get(f"/events/{judging.slug}/judging/").content.decode()
     assert "1 of 2 submitted, 1 draft" in desk

@@ -14,9 +14,9 @@ from django.test import Client
 from arena.accounts.models import User
 from arena.demo.services import demo_seed
 from arena.events.models import Team
-from arena.judging.models import Score
+from arena.judging.models import Rating
 from arena.submissions.models import Composition, Melody
-from composer.samples import sample_melodies
+from composer.data.samples import sample_melodies
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-test-password-42"
@@ -119,7 +119,7 @@ def test_user_text_is_escaped_on_every_page(client, demo, make_user) -> None:  #
 def test_judge_comment_is_escaped(client, demo) -> None:  # type: ignore[no-untyped-def]
     judge = User.objects.get(username="judge1")
     entry = Composition.objects.filter(team__event__slug="bach-to-the-future", is_entry=True)[0]
-    assert Score.objects.filter(assignment__judge=judge, entry=entry).update(comment=XSS) == 1
+    assert Rating.objects.filter(assignment__judge=judge, entry=entry).update(comment=XSS) == 1
     client.force_login(judge)
     html = client.get(f"/events/bach-to-the-future/judge/{entry.pk}/").content.decode()
     assert XSS not in html and ESCAPED in html
