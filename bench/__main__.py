@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["gan", "arcnn", "compose", "memory", "fuzz", "load"]
+BENCHES = ["gan", "arcnn", "compose", "memory", "score_page", "fuzz", "load"]
 
 for name in sys.argv[1:] or BENCHES:
     importlib.import_module(f"bench.{name}").main()
