@@ -53,6 +53,7 @@ from composer.errors import InputError
 FILE_KINDS = {
     "midi": ("audio/midi", "mid"),
     "audio": ("audio/wav", "wav"),
+    "audio_compressed": ("audio/mpeg", "mp3"),
     "roll": ("image/png", "png"),
     "score": ("application/vnd.recordare.musicxml+xml", "musicxml"),
 }
