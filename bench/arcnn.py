@@ -13,9 +13,9 @@ import numpy as np
 import torch
 
 from bench.table import print_table
-from composer.arcnn import DEFAULT_RULES, SHIPPED_ARCNN, Arcnn, harmonize, load_arcnn
-from composer.chorales import load_chorales
 from composer.constants import STEPS_PER_BEAT
+from composer.data.chorales import load_chorales
+from composer.models.arcnn import DEFAULT_RULES, SHIPPED_ARCNN, Arcnn, harmonize, load_arcnn
 
 GIBBS_STEPS = (8, 16, 24, 32, 64)
 MINUTE_BPM = 90  # a one-minute piece at this tempo: 90 beats

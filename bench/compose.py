@@ -17,11 +17,12 @@ from pathlib import Path
 import torch
 
 from bench.table import print_table
-from composer.arcnn import SHIPPED_ARCNN, Arcnn, ArcnnConfig, load_arcnn
-from composer.gan import SHIPPED_GAN, GanConfig, Generator, load_generator
-from composer.melody import extract_melody
-from composer.pipeline import Composition, arcnn_embellisher, arcnn_refiner, compose, gan_harmonizer
-from composer.samples import SAMPLES_DIR
+from composer.compose.pipeline import ComposedPiece, compose
+from composer.data.samples import SAMPLES_DIR
+from composer.midi.melody import extract_melody
+from composer.models.arcnn import SHIPPED_ARCNN, Arcnn, ArcnnConfig, load_arcnn
+from composer.models.gan import SHIPPED_GAN, GanConfig, Generator, load_generator
+from composer.models.shipped import arcnn_embellisher, arcnn_refiner, gan_harmonizer
 
 MELODY = SAMPLES_DIR / "ode-to-joy.mid"
 RUNS = 3
@@ -54,7 +55,7 @@ def load(device: str) -> tuple[dict[str, object], str]:
     return models, which
 
 
-def time_compose(device: str) -> tuple[float, float, str, Composition]:
+def time_compose(device: str) -> tuple[float, float, str, ComposedPiece]:
     melody = extract_melody(MELODY).score
     began = time.perf_counter()
     models, which = load(device)
@@ -70,8 +71,8 @@ def time_compose(device: str) -> tuple[float, float, str, Composition]:
     return load_s, statistics.median(times), which, piece
 
 
-def time_render(piece: Composition) -> float:
-    from composer.outputs import write_composition
+def time_render(piece: ComposedPiece) -> float:
+    from composer.render.outputs import write_composition
 
     with tempfile.TemporaryDirectory() as tmp:
         began = time.perf_counter()

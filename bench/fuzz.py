@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.table import print_table
 from composer.errors import InputError
-from composer.melody import extract_melody
+from composer.midi.melody import extract_melody
 from tests.fuzz.limits import TookTooLong, time_limit
 from tests.fuzz.midi_mutations import MUTATORS, mutate, seed_corpus
 
@@ -67,7 +67,7 @@ def main() -> None:
         for name, s in sorted(stats.items())
     ]
     print_table(
-        f"Fuzzing composer.melody.extract_melody for {budget:g} s "
+        f"Fuzzing composer.midi.melody.extract_melody for {budget:g} s "
         f"({len(seeds)} seed files; an input may combine mutators)",
         ["mutator", "inputs", "read", "refused", "failed", "slowest s", "largest KB"],
         rows,

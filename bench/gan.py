@@ -12,11 +12,11 @@ import time
 import torch
 
 from bench.table import print_table
-from composer.chorale_batches import ChoraleBatches
-from composer.chorales import load_chorales
-from composer.gan import SHIPPED_GAN, Critic, GanConfig, Generator, harmonize, load_generator
-from composer.train import RECIPES, GanTrainConfig
-from composer.train import train_step_gan as train_step
+from composer.data.chorales import load_chorales
+from composer.models.gan import SHIPPED_GAN, Critic, GanConfig, Generator, harmonize, load_generator
+from composer.training.batches import ChoraleBatches
+from composer.training.gan import RECIPES, GanTrainConfig
+from composer.training.gan import train_step_gan as train_step
 
 
 def _devices() -> list[str]:

@@ -34,8 +34,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arena.settings.local")
 import django
 django.setup()
 import tasks.jobs  # the Celery app and its handlers, as a worker imports them
-from composer.chorales import load_chorales
-from composer.evaluate import get_harmonizer, harmonizers, soprano_of
+from composer.data.chorales import load_chorales
+from composer.evaluation.evaluate import soprano_of
+from composer.models.registry import get_harmonizer, harmonizers
 chorale = load_chorales("valid")[0]
 for name in ("gan", "arcnn", "hybrid"):
     try:
@@ -45,12 +46,12 @@ for name in ("gan", "arcnn", "hybrid"):
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ",".join(sorted(harmonizers)))
 """
 
-# A 2 MB upload packed with note-ons (about 700,000): refused by composer.midi_census before
+# A 2 MB upload packed with note-ons (about 700,000): refused by composer.midi.census before
 # mido parses it (which took 3.5 s and 270 MB); prints the peak RSS and the seconds to refuse.
 PACKED_UPLOAD = """
 import resource, struct, time
 from composer.errors import InputError
-from composer.melody import MAX_FILE_BYTES, extract_melody
+from composer.midi.melody import MAX_FILE_BYTES, extract_melody
 notes = b"\\x01\\x3c\\x40" * (MAX_FILE_BYTES // 3 - 20)  # a tick apart, in running status
 body = b"\\x00\\x90\\x3c\\x40" + notes + b"\\x00\\xff\\x2f\\x00"
 data = b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + b"MTrk" + struct.pack(">I", len(body)) + body

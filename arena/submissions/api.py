@@ -44,8 +44,8 @@ from arena.submissions.services import (
     upload_size_error,
 )
 from arena.submissions.views import composition_file_url
+from composer.data.samples import sample_melodies
 from composer.errors import InputError
-from composer.samples import sample_melodies
 
 
 class MelodyInputSerializer(serializers.Serializer):

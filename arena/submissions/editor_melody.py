@@ -16,7 +16,7 @@ import pretty_midi
 from django.core.exceptions import ValidationError
 
 from composer.constants import STEPS_PER_BEAT
-from composer.melody import pitch_name
+from composer.theory import pitch_name
 
 EDITOR_METERS: dict[str, tuple[int, int]] = {
     "4/4": (4, 4),

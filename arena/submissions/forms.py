@@ -7,7 +7,7 @@ from django import forms
 from arena.submissions.editor_melody import DEFAULT_TEMPO, EDITOR_METERS, TEMPO_RANGE
 from arena.submissions.models import ComposerModel, Style
 from arena.submissions.services import MAX_SEED, RISK_RANGE, SECONDS_RANGE, upload_size_error
-from composer.samples import sample_melodies
+from composer.data.samples import sample_melodies
 
 
 class TeamCreateForm(forms.Form):

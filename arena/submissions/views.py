@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.api.token_files import accepts_api_token
 from arena.events.models import Event, Phase, Team
-from arena.events.selectors import event_or_404
+from arena.events.selectors import event_or_404, team_by_invite_code
 from arena.events.services import team_create, team_join
 from arena.submissions.editor_melody import editor_settings
 from arena.submissions.forms import (
@@ -90,7 +90,7 @@ def team_join_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(slug=slug)
     form = TeamJoinForm(request.POST)
     code = form.data.get("invite_code", "").strip()
-    team = Team.objects.filter(event=event, invite_code=code).first() if code else None
+    team = team_by_invite_code(event=event, code=code)
     if team is None:
         messages.error(request, "No team of this event has that invite code.")
         return redirect("event-detail", slug=slug)

@@ -30,7 +30,7 @@ def _compose(args: argparse.Namespace) -> None:
     from composer.compose.pipeline import compose
     from composer.midi.melody import extract_melody
     from composer.models.shipped import MissingWeights
-    from composer.render.mastering import RenderError
+    from composer.render.audio import RenderError
     from composer.render.outputs import write_composition
 
     _check_suffix(args.output, (".mid", ".midi"), "the output")

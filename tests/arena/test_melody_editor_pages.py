@@ -9,7 +9,7 @@ import pytest
 
 from arena.events.models import Team
 from arena.submissions.models import Melody, MelodySource
-from composer.melody import extract_melody
+from composer.midi.melody import extract_melody
 from tests.arena.test_melody_editor_services import ODE, media, notes_of, stored_files, team
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from arena.events.models import Phase, Team
 from arena.submissions.models import Melody, MelodySource
 from arena.submissions.services import melody_create_from_notes
 from composer.errors import InputError
-from composer.melody import extract_melody
+from composer.midi.melody import extract_melody
 from tests.composing_team import composing_team
 
 # "Ode to Joy", first phrase, in 4/4: E E F G | G F E D | C C D E | E. D D

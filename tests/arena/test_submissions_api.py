@@ -10,7 +10,7 @@ from arena.demo.services import demo_seed
 from arena.events.models import Team
 from arena.jobs.models import JobStatus
 from arena.submissions.models import Composition, Melody
-from composer.samples import sample_melodies
+from composer.data.samples import sample_melodies
 
 PASSWORD = django_settings.DEMO_PASSWORD
 

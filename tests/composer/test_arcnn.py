@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from composer.arcnn import (
+from composer.constants import REST, VOICE_RANGES, VOICES
+from composer.data.chorales import load_chorales
+from composer.metrics import NOTEWISE_NLL
+from composer.models.arcnn import (
     Arcnn,
     ArcnnConfig,
     embellish,
@@ -22,12 +25,9 @@ from composer.arcnn import (
     refine,
     yao_schedule,
 )
-from composer.arcnn_train import RECIPES, train_arcnn
-from composer.chorale_batches import ChoraleBatches
-from composer.chorales import load_chorales
-from composer.constants import REST, VOICE_RANGES, VOICES
-from composer.metrics import NOTEWISE_NLL
 from composer.score import Score
+from composer.training.arcnn import RECIPES, train_arcnn
+from composer.training.batches import ChoraleBatches
 
 SMALL = ArcnnConfig(channels=8, dilations=(1, 2))
 
@@ -76,7 +76,7 @@ def test_harmonize_any_length_in_one_pass_keeps_the_melody(model, bars):
 
 def test_decoding_for_voice_leading_keeps_the_melody_and_drops_the_parallels(model):
     from composer.metrics import crossing_count, parallel_count
-    from composer.voice_leading import VoiceLeadingRules
+    from composer.models.decoding import VoiceLeadingRules
 
     melody = _melody(8, seed=3)
     raw = harmonize(model, melody, iterations=3, seed=1)

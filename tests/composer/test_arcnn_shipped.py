@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from composer.arcnn import load_arcnn, note_changes, notewise_nll
-from composer.chorales import load_chorales
-from composer.evaluate import evaluate_chorales, get_harmonizer
-from composer.melody import extract_melody
+from composer.data.chorales import load_chorales
+from composer.data.samples import sample_melodies
+from composer.evaluation.evaluate import evaluate_chorales
 from composer.metrics import NOTEWISE_NLL
-from composer.midi_io import midi_to_score
-from composer.samples import sample_melodies
+from composer.midi.io import midi_to_score
+from composer.midi.melody import extract_melody
+from composer.models.arcnn import load_arcnn, note_changes, notewise_nll
+from composer.models.registry import get_harmonizer
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from composer.chorales import chorale_names, load_chorales
 from composer.constants import HIGHEST_PITCH, LOWEST_PITCH, REST
+from composer.data.chorales import chorale_names, load_chorales
 from composer.errors import InputError
 
 music21 = pytest.importorskip("music21")
-prepare = pytest.importorskip("composer.prepare")
+prepare = pytest.importorskip("composer.data.prepare")
 
 SPLIT = json.loads(Path(prepare.SPLIT_PATH).read_text(encoding="utf-8"))
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import music21
 import pytest
 
-import composer.arcnn
-from composer import pipeline
-from composer.arcnn import save_arcnn
-from composer.cli import main
-from composer.midi_io import midi_to_score
-from composer.pipeline import Models, arcnn_embellisher, arcnn_refiner, gan_harmonizer
-from composer.samples import SAMPLES_DIR
+import composer.models.arcnn
+from composer.cli.main import main
+from composer.data.samples import SAMPLES_DIR
+from composer.midi.io import midi_to_score
+from composer.models import shipped
+from composer.models.arcnn import save_arcnn
+from composer.models.shipped import Models, arcnn_embellisher, arcnn_refiner, gan_harmonizer
 from tests.composer.test_pipeline import HAS_SYNTH, tiny_arcnn, tiny_gan
 
 ODE = str(SAMPLES_DIR / "ode-to-joy.mid")
@@ -29,7 +29,7 @@ def tiny_models(monkeypatch: pytest.MonkeyPatch) -> None:
         arcnn_embellisher(arcnn, iterations=2),
         names=("GAN draft", "AR-CNN refinement", "AR-CNN embellishment"),
     )
-    monkeypatch.setattr(pipeline, "load_models", lambda device="cpu": models)
+    monkeypatch.setattr(shipped, "load_models", lambda device="cpu": models)
 
 
 def test_compose_writes_the_piece_and_prints_the_summary(
@@ -92,7 +92,7 @@ def test_not_a_midi_file_is_bad_input(tmp_path: Path, capsys) -> None:
 def test_embellish_without_weights_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    monkeypatch.setattr(composer.arcnn, "SHIPPED_ARCNN", tmp_path / "missing.pt")
+    monkeypatch.setattr(composer.models.arcnn, "SHIPPED_ARCNN", tmp_path / "missing.pt")
     with pytest.raises(SystemExit) as exit_info:
         main(["embellish", ODE, "-o", str(tmp_path / "x.mid")])
     assert exit_info.value.code == 1
@@ -101,7 +101,7 @@ def test_embellish_without_weights_says_so(
 
 def test_embellish_with_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     save_arcnn(tiny_arcnn(), tmp_path / "arcnn.pt", meta={})
-    monkeypatch.setattr(composer.arcnn, "SHIPPED_ARCNN", tmp_path / "arcnn.pt")
+    monkeypatch.setattr(composer.models.arcnn, "SHIPPED_ARCNN", tmp_path / "arcnn.pt")
     out = tmp_path / "x.mid"
     args = ["embellish", ODE, "-o", str(out), "--iterations", "2", "--add", "10", "--seed", "1"]
     assert main(args) == 0

@@ -10,9 +10,9 @@ import music21
 import numpy as np
 import pytest
 
-from composer.melody import extract_melody
-from composer.samples import sample_melodies
-from composer.studio import compose_piece
+from composer.data.samples import sample_melodies
+from composer.midi.melody import extract_melody
+from composer.render.piece import compose_piece
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +31,7 @@ def test_every_sample_in_every_style(sample, style, tmp_path):
     peak = np.abs(frames).max() / 32768
     assert 10 ** (-30 / 20) < peak < 10 ** (-1 / 20)  # sounding, and below −1 dBFS
     assert piece.roll.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(music21.converter.parse(piece.score).parts) == 4
+    assert len(music21.converter.parse(piece.sheet_music).parts) == 4
+    assert piece.audio_compressed is not None and piece.audio_compressed.stat().st_size > 1000
     report = json.loads(piece.midi.with_suffix(".json").read_text())
     assert report["summary"] == piece.summary and "0 parallel" in piece.summary

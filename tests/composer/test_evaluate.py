@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from composer import evaluate as ev
-from composer.chorales import chorale_names
-from composer.cli import main
+from composer.cli.main import main
+from composer.data.chorales import chorale_names
 from composer.errors import InputError
+from composer.evaluation import evaluate as ev
+from composer.models import registry
 from composer.score import Score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,10 +55,10 @@ def test_unknown_model_is_an_input_error_listing_the_available_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A registry of its own: other tests (and the shipped weights) register more models.
-    monkeypatch.setattr(ev, "harmonizers", {"echo": lambda s: s})
-    monkeypatch.setattr(ev, "PROVIDERS", {})
+    monkeypatch.setattr(registry, "harmonizers", {"echo": lambda s: s})
+    monkeypatch.setattr(registry, "SHIPPED", {})
     with pytest.raises(InputError, match=r"'mozart' is not available; available: bach, echo$"):
-        ev.get_harmonizer("mozart")
+        registry.get_harmonizer("mozart")
 
 
 def test_a_registered_harmonizer_gets_the_soprano_alone_and_is_measured_against_bach(
@@ -72,7 +73,7 @@ def test_a_registered_harmonizer_gets_the_soprano_alone_and_is_measured_against_
         pitches = np.stack([soprano.pitches[0], bach[1], bach[2], bach[3] - 12])
         return soprano.with_pitches(pitches, np.zeros_like(pitches, dtype=bool))
 
-    monkeypatch.setitem(ev.harmonizers, "octaver", bass_an_octave_down)
+    monkeypatch.setitem(registry.harmonizers, "octaver", bass_an_octave_down)
     result = ev.evaluate_chorales("octaver", [chorale("a"), chorale("b")])
     report = result.as_dict()
 

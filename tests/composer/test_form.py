@@ -7,8 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from composer.constants import REST, VOICE_RANGES, VOICES
-from composer.form import (
+from composer.compose.form import (
     STYLE_TEMPI,
     finish,
     fit_tune,
@@ -17,8 +16,9 @@ from composer.form import (
     variation_risks,
     voice_cadence,
 )
-from composer.melody import extract_melody
-from composer.samples import sample_melodies
+from composer.constants import REST, VOICE_RANGES, VOICES
+from composer.data.samples import sample_melodies
+from composer.midi.melody import extract_melody
 from composer.score import Score
 
 SAMPLES = {s.slug: extract_melody(s.path).score for s in sample_melodies()}

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from composer.chorales import load_chorales
 from composer.constants import REST, VOICE_RANGES, VOICES
-from composer.gan import GanConfig, Generator, harmonize, load_generator
+from composer.data.chorales import load_chorales
+from composer.models.gan import GanConfig, Generator, harmonize, load_generator
 from composer.score import Score
-from composer.train import RECIPES, train_gan
+from composer.training.gan import RECIPES, train_gan
 
 SMALL = GanConfig(
     channels=16, mid_channels=24, mid_dilations=(1, 2), noise_channels=4, critic_channels=16

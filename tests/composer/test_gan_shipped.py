@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from composer.chorales import load_chorales
 from composer.constants import REST, VOICE_RANGES, VOICES
-from composer.evaluate import evaluate_chorales, get_harmonizer
-from composer.melody import extract_melody
-from composer.quality_bar import harmonizer_bar
-from composer.samples import sample_melodies
+from composer.data.chorales import load_chorales
+from composer.data.samples import sample_melodies
+from composer.evaluation.evaluate import evaluate_chorales
+from composer.evaluation.quality_bar import harmonizer_bar
+from composer.midi.melody import extract_melody
+from composer.models.registry import get_harmonizer
 
 pytestmark = pytest.mark.slow
 

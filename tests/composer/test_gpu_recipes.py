@@ -8,14 +8,14 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from composer.arcnn import Arcnn, masked_loss, orderless_mask
-from composer.arcnn_train import MODEL_SIZES
-from composer.arcnn_train import RECIPES as ARCNN_RECIPES
-from composer.chorale_batches import ChoraleBatches
-from composer.chorales import load_chorales
-from composer.gan import load_generator
-from composer.train import RECIPES as GAN_RECIPES
-from composer.train import train_gan
+from composer.data.chorales import load_chorales
+from composer.models.arcnn import Arcnn, masked_loss, orderless_mask
+from composer.models.gan import load_generator
+from composer.training.arcnn import MODEL_SIZES
+from composer.training.arcnn import RECIPES as ARCNN_RECIPES
+from composer.training.batches import ChoraleBatches
+from composer.training.gan import RECIPES as GAN_RECIPES
+from composer.training.gan import train_gan
 
 
 def test_the_recipes_ask_for_a_gpu():

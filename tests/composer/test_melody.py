@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer.constants import REST
+from composer.data.samples import SAMPLES_DIR
 from composer.errors import InputError
-from composer.melody import (
+from composer.midi.melody import (
     MAX_FILE_BYTES,
     MAX_MELODY_NOTES,
     describe_melody_file,
     extract_melody,
 )
-from composer.samples import SAMPLES_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 TWINKLE = SAMPLES_DIR / "twinkle-twinkle.mid"

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer.errors import InputError
-from composer.melody import MAX_FILE_BYTES, MAX_FILE_EVENTS, MAX_FILE_NOTES, extract_melody
-from composer.midi_census import MidiCensus, midi_census
+from composer.midi.census import MidiCensus, midi_census
+from composer.midi.melody import MAX_FILE_BYTES, MAX_FILE_EVENTS, MAX_FILE_NOTES, extract_melody
 from tests.fuzz.limits import peak_memory
 
 CHANNEL_MESSAGES = st.one_of(

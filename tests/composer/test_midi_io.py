@@ -9,10 +9,10 @@ import numpy as np
 import pretty_midi
 import pytest
 
-from composer.chorales import load_chorales
 from composer.constants import REST
+from composer.data.chorales import load_chorales
 from composer.errors import InputError
-from composer.midi_io import midi_to_score, score_to_midi, write_midi
+from composer.midi.io import midi_to_score, score_to_midi, write_midi
 from composer.score import Score
 
 R = REST

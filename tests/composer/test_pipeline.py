@@ -12,24 +12,24 @@ import numpy as np
 import pytest
 import torch
 
-from composer import pipeline
-from composer.arcnn import Arcnn, ArcnnConfig
-from composer.chorales import load_chorales
-from composer.diminution import embellish_by_rule
-from composer.gan import SHIPPED_GAN, GanConfig, Generator, save_generator
-from composer.instrumentation import STYLE_PARTS, perform
-from composer.melody import extract_melody
-from composer.outputs import write_composition
-from composer.pipeline import (
-    Composition,
+from composer.compose import pipeline
+from composer.compose.pipeline import ComposedPiece, compose
+from composer.data.chorales import load_chorales
+from composer.data.samples import sample_melodies
+from composer.midi.melody import extract_melody
+from composer.models import shipped
+from composer.models.arcnn import Arcnn, ArcnnConfig
+from composer.models.diminution import embellish_by_rule
+from composer.models.gan import SHIPPED_GAN, GanConfig, Generator, save_generator
+from composer.models.shipped import (
     MissingWeights,
     arcnn_embellisher,
     arcnn_refiner,
-    compose,
     gan_harmonizer,
 )
-from composer.render_audio import SOUNDFONT_CANDIDATES, SOUNDFONT_DIR
-from composer.samples import sample_melodies
+from composer.render.audio import SOUNDFONT_CANDIDATES, SOUNDFONT_DIR
+from composer.render.instrumentation import STYLE_PARTS, perform
+from composer.render.outputs import write_composition
 
 MELODIES = {s.slug: extract_melody(s.path).score for s in sample_melodies()}
 HAS_SYNTH = shutil.which("fluidsynth") is not None and any(
@@ -60,36 +60,36 @@ def models() -> dict[str, object]:
     }
 
 
-def composed(slug: str = "ode-to-joy", models=None, **options) -> Composition:
+def composed(slug: str = "ode-to-joy", models=None, **options) -> ComposedPiece:
     return compose(MELODIES[slug], **(models or {}), **options)
 
 
 @pytest.fixture(scope="module")
-def piece(models) -> Composition:
+def piece(models) -> ComposedPiece:
     return composed(models=models)
 
 
-def test_the_piece_lasts_a_minute_in_its_form(piece: Composition) -> None:
+def test_the_piece_lasts_a_minute_in_its_form(piece: ComposedPiece) -> None:
     assert piece.seconds == pytest.approx(60, rel=0.05)
     assert piece.score.n_voices == 4 and piece.score.n_steps == piece.plan.n_steps
     kinds = [s.kind for s in piece.sections]
     assert kinds[0] == "statement" and "variation" in kinds and kinds[-1] == "cadence"
 
 
-def test_the_statement_keeps_the_melody_in_the_top_voice(piece: Composition) -> None:
+def test_the_statement_keeps_the_melody_in_the_top_voice(piece: ComposedPiece) -> None:
     melody = MELODIES["ode-to-joy"]
     statement = piece.sections[0]
     kept = min(statement.end, piece.plan.trimmed_at or melody.n_steps) - 8
     assert np.array_equal(piece.score.pitches[0, :kept], melody.pitches[0, :kept])
 
 
-def test_the_piece_ends_on_the_tonic(piece: Composition) -> None:
+def test_the_piece_ends_on_the_tonic(piece: ComposedPiece) -> None:
     last = piece.score.pitches[:, -1]
     tonic = MELODIES["ode-to-joy"].tonic
     assert last[3] % 12 == tonic and last[0] % 12 == tonic
 
 
-def test_variations_are_embellished_and_marked(piece: Composition) -> None:
+def test_variations_are_embellished_and_marked(piece: ComposedPiece) -> None:
     assert piece.embellished
     variations = [s for s in piece.sections if s.kind == "variation"]
     for voice, start, end, pitch in piece.embellished:
@@ -97,7 +97,7 @@ def test_variations_are_embellished_and_marked(piece: Composition) -> None:
         assert (piece.score.pitches[voice, start:end] == pitch).all()
 
 
-def test_the_same_seed_gives_the_same_piece(models, piece: Composition) -> None:
+def test_the_same_seed_gives_the_same_piece(models, piece: ComposedPiece) -> None:
     again = composed(models=models)
     assert np.array_equal(again.score.pitches, piece.score.pitches)
     assert np.array_equal(again.score.onsets, piece.score.onsets)
@@ -109,7 +109,7 @@ def test_the_same_seed_gives_the_same_piece(models, piece: Composition) -> None:
     assert not np.array_equal(other.score.pitches, piece.score.pitches)
 
 
-def test_the_summary_says_key_and_embellishment(piece: Composition) -> None:
+def test_the_summary_says_key_and_embellishment(piece: ComposedPiece) -> None:
     assert "D major" in piece.summary
     assert f"{len(piece.embellished)} notes embellished" in piece.summary
     assert "parallel" in piece.summary
@@ -122,7 +122,7 @@ def test_progress_is_reported_up_to_done(models) -> None:
 
 
 @pytest.mark.parametrize("style", ["baroque", "space"])
-def test_each_style_has_its_named_instruments(piece: Composition, style: str) -> None:
+def test_each_style_has_its_named_instruments(piece: ComposedPiece, style: str) -> None:
     midi = perform(piece.score, piece.sections, style=style, tempo_curve=piece.plan.tempo_curve())
     tracks = {(i.name, i.program) for i in midi.instruments}
     assert tracks == {(p.name, p.program) for p in STYLE_PARTS[style]}
@@ -150,18 +150,16 @@ def test_rule_embellishment_adds_passing_notes_to_bach() -> None:
 
 
 def test_without_the_arcnn_weights_the_gan_composes_alone(tmp_path: Path, monkeypatch) -> None:
-    import composer.arcnn
-    import composer.gan
+    import composer.models.arcnn
+    import composer.models.gan
 
     save_generator(tiny_gan(), tmp_path / "gan.pt", meta={})
-    monkeypatch.setattr(composer.gan, "SHIPPED_GAN", tmp_path / "gan.pt")
-    monkeypatch.setattr(composer.arcnn, "SHIPPED_ARCNN", tmp_path / "missing.pt")
-    monkeypatch.setattr(pipeline, "_models", {})
+    monkeypatch.setattr(composer.models.gan, "SHIPPED_GAN", tmp_path / "gan.pt")
+    monkeypatch.setattr(composer.models.arcnn, "SHIPPED_ARCNN", tmp_path / "missing.pt")
     piece = composed("twinkle-twinkle", seconds=30)
     assert "AR-CNN weights missing" in piece.summary
     assert piece.seconds == pytest.approx(30, rel=0.05)
-    monkeypatch.setattr(composer.gan, "SHIPPED_GAN", tmp_path / "missing.pt")
-    monkeypatch.setattr(pipeline, "_models", {})
+    monkeypatch.setattr(composer.models.gan, "SHIPPED_GAN", tmp_path / "missing.pt")
     with pytest.raises(MissingWeights):
         composed("twinkle-twinkle")
 
@@ -176,7 +174,7 @@ def test_the_files_of_a_piece(models, tmp_path: Path) -> None:
         tmp_path / "piece.mid",
         audio=tmp_path / "piece.wav",
         roll=tmp_path / "piece.png",
-        score=tmp_path / "piece.musicxml",
+        sheet_music=tmp_path / "piece.musicxml",
     )
     assert {p.name for p in paths} >= {"piece.mid", "piece.wav", "piece.png", "piece.json"}
     with wave.open(str(tmp_path / "piece.wav"), "rb") as reader:
@@ -199,7 +197,7 @@ def test_the_files_of_a_piece(models, tmp_path: Path) -> None:
     reason="the flac and lame encoders (scripts/bootstrap.sh installs them) are missing",
 )
 def test_flac_and_mp3_come_from_real_encoders(tmp_path: Path) -> None:
-    from composer.mastering import encode, write_wav
+    from composer.render.audio import encode, write_wav
 
     tone = (8000 * np.sin(np.arange(44_100) * 2 * np.pi * 440 / 44_100)).astype("<i2")
     write_wav(np.stack([tone, tone], axis=1), tmp_path / "tone.wav")
@@ -220,19 +218,21 @@ def test_the_shipped_models_compose_a_minute() -> None:
 
 @pytest.mark.skipif(not SHIPPED_GAN.exists(), reason="the shipped GAN weights are not trained yet")
 def test_a_worker_loads_each_shipped_model_once(monkeypatch) -> None:
-    import composer.arcnn
-    import composer.gan
-    import composer.weights_io
+    import composer.models.arcnn
+    import composer.models.gan
+    import composer.models.weights
 
     loads: list[str] = []
-    for module, name in ((composer.gan, "load_generator"), (composer.arcnn, "load_arcnn")):
+    for module, name in (
+        (composer.models.gan, "load_generator"),
+        (composer.models.arcnn, "load_arcnn"),
+    ):
         real = getattr(module, name)
         monkeypatch.setattr(
             module, name, lambda *a, _r=real, _n=name, **k: loads.append(_n) or _r(*a, **k)
         )
-    monkeypatch.setattr(composer.weights_io, "_loaded", {})
-    monkeypatch.setattr(pipeline, "_models", {})
-    pipeline.load_models()
-    composer.gan.shipped_harmonizer(MELODIES["twinkle-twinkle"])  # as `evaluate --model gan`
-    composer.arcnn.shipped_arcnn()
+    monkeypatch.setattr(composer.models.weights, "_loaded", {})
+    shipped.load_models()
+    composer.models.gan.shipped_harmonizer(MELODIES["twinkle-twinkle"])  # as `evaluate --model gan`
+    composer.models.arcnn.shipped_arcnn()
     assert sorted(loads) == ["load_arcnn", "load_generator"]

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.melody import extract_melody
-from composer.samples import (
+from composer.data.samples import (
     SAMPLES_DIR,
     TUNES,
     Tune,
@@ -16,6 +15,7 @@ from composer.samples import (
     tune_to_midi,
     write_sample_melodies,
 )
+from composer.midi.melody import extract_melody
 
 # What a musician expects of each tune: meter, key, notes, pickup in 16ths.
 EXPECTED = {

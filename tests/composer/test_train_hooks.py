@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from composer.gan import GanConfig, Generator, load_generator
-from composer.train import RECIPES, train_gan
+from composer.models.gan import GanConfig, Generator, load_generator
+from composer.training.gan import RECIPES, train_gan
 
 SMALL = GanConfig(
     channels=16, mid_channels=24, mid_dilations=(1, 2), noise_channels=4, critic_channels=16

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from composer.constants import LOWEST_PITCH
-from composer.features import N_CLASSES
 from composer.metrics import crossing_count, parallel_count
-from composer.score import Score
-from composer.voice_leading import (
+from composer.models.decoding import (
     VoiceLeadingRules,
     decode_voices,
     keep_sound_changes,
     short_note_count,
 )
+from composer.models.features import N_CLASSES
+from composer.score import Score
 
 FLOOR = -20.0
 

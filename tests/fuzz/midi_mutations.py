@@ -1,7 +1,7 @@
 """Seed corpus and mutators for fuzzing the MIDI reader with damaged and hostile files.
 
 Seeds are real MIDI files: the sample melodies and a few Bach chorales written by
-composer.midi_io. Each mutator takes a seed's bytes and a `random.Random` and returns new bytes,
+composer.midi.io. Each mutator takes a seed's bytes and a `random.Random` and returns new bytes,
 so the hypothesis suite and the longer `python -m bench fuzz` campaign share them.
 """
 
@@ -26,8 +26,8 @@ Mutator = Callable[[bytes, random.Random], bytes]
 @cache
 def seed_corpus() -> tuple[tuple[str, bytes], ...]:
     """(name, bytes) of every seed file."""
-    from composer.chorales import chorale_names, load_chorales
-    from composer.midi_io import score_to_midi
+    from composer.data.chorales import chorale_names, load_chorales
+    from composer.midi.io import score_to_midi
 
     seeds = [(p.name, p.read_bytes()) for p in sorted(MELODIES.glob("*.mid"))]
     names = chorale_names("valid")[:CHORALES]

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer.errors import InputError
-from composer.melody import MAX_FILE_BYTES, MAX_MELODY_NOTES, extract_melody
+from composer.midi.melody import MAX_FILE_BYTES, MAX_MELODY_NOTES, extract_melody
 from tests.fuzz.limits import peak_memory, time_limit
 from tests.fuzz.midi_mutations import MUTATORS, mutate, seed_corpus
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from arena.demo.services import demo_seed
 from arena.submissions.models import Melody
-from composer.melody import MAX_FILE_BYTES
+from composer.midi.melody import MAX_FILE_BYTES
 from tests.fuzz.limits import time_limit
 from tests.fuzz.midi_mutations import MUTATORS, mutate, seed_corpus
 

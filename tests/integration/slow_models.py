@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from composer.evaluate import register_harmonizer
+from composer.models.registry import register_harmonizer
 from tests.stand_in_harmonizer import stand_in_harmonize
 
 

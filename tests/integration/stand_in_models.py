@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import composer
-from composer.evaluate import register_harmonizer
+from composer.models.registry import register_harmonizer
 from tests.stand_in_harmonizer import stand_in_harmonize
 
 GAN_WEIGHTS = Path(composer.__file__).resolve().parent / "weights" / "gan.pt"
