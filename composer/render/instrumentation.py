@@ -1,7 +1,8 @@
 """The finished piece as a MIDI performance: instruments by style, dynamics and articulation.
 
-Each style is a list of named tracks (General MIDI programs), each playing some of the four voices
-in some sections, so the orchestration changes with the form:
+Each style is a list of instruments (General MIDI programs), each playing some of the four voices
+in some sections, so the orchestration changes with the form; each instrument's voice is a track
+and channel of its own ("Bass - Cello"), so a player can solo one voice:
 - baroque: strings carry the four voices throughout; a church organ sustains the harmony in the
   statement and the cadence; a harpsichord continuo (detached) joins in the variations.
 - space: the same counterpoint with a celesta on the melody, a choir on the lower voices, a warm
@@ -27,6 +28,7 @@ import pretty_midi
 
 from composer.compose.form import Section, step_times
 from composer.constants import STEPS_PER_BEAT
+from composer.midi.io import FOUR_VOICE_NAMES
 from composer.score import Score
 
 RESOLUTION = 480
@@ -84,6 +86,12 @@ def parts_for(style: str) -> tuple[Part, ...]:
     return STYLE_PARTS[style]
 
 
+def track_name(part: Part, voice: int) -> str:
+    """A track's name: the voice, then the instrument ("Alto - Church Organ"; ASCII, as MIDI
+    files keep their names), so a player can solo or mute one voice of an instrument."""
+    return f"{FOUR_VOICE_NAMES[voice]} - {part.name}"
+
+
 def _section_at(sections: list[Section], n_steps: int) -> tuple[np.ndarray, np.ndarray]:
     """Per step: the section's kind index into ALL, and the position 0..1 within the section."""
     kind = np.zeros(n_steps, dtype=np.int64)
@@ -122,7 +130,8 @@ def perform(
     tempo_curve: np.ndarray | None = None,
     seed: int = 0,
 ) -> pretty_midi.PrettyMIDI:
-    """The four-voice score played by the style's instruments, one named track each."""
+    """The four-voice score played by the style's instruments: one named track (and channel)
+    for each instrument and voice it plays, so each voice can be heard alone."""
     curve = tempo_curve if tempo_curve is not None else np.full(score.n_steps, score.tempo_bpm)
     times = step_times(curve)
     rng = np.random.default_rng(seed)
@@ -141,8 +150,7 @@ def perform(
     midi.key_signature_changes.append(pretty_midi.KeySignature(score.tonic % 12 + mode_offset, 0))
     for part in parts_for(style):
         playing = {ALL.index(k) for k in part.sections}
-        inst = pretty_midi.Instrument(program=part.program, name=part.name)
-        notes = []
+        notes: list[tuple[int, pretty_midi.Note]] = []  # (voice, note)
         for voice in part.voices:
             if voice >= score.n_voices:
                 continue
@@ -156,17 +164,21 @@ def perform(
                 velocity += rng.normal(0, 3)
                 onset = times[start] + (rng.normal(0, part.timing_ms / 1000) if start else 0.0)
                 release = _release(part, times, start, end, pitch, following)
-                notes.append(
-                    pretty_midi.Note(
-                        int(np.clip(round(velocity), 20, 127)),
-                        pitch + part.octave,
-                        max(0.0, float(onset)),
-                        float(max(release, onset + 0.05)),
-                    )
+                note = pretty_midi.Note(
+                    int(np.clip(round(velocity), 20, 127)),
+                    pitch + part.octave,
+                    max(0.0, float(onset)),
+                    float(max(release, onset + 0.05)),
                 )
-        inst.notes = _without_clashes(notes)
-        _controls(inst, part, style, times, arch, kind, playing)
-        midi.instruments.append(inst)
+                notes.append((voice, note))
+        kept = _without_clashes(notes)
+        for voice in part.voices:
+            if voice >= score.n_voices:
+                continue
+            inst = pretty_midi.Instrument(program=part.program, name=track_name(part, voice))
+            inst.notes = [note for v, note in kept if v == voice]
+            _controls(inst, part, style, times, arch, kind, playing)
+            midi.instruments.append(inst)
     return midi
 
 
@@ -189,19 +201,23 @@ def _release(
     return float(times[end] - (0.04 if joined else 0.01))
 
 
-def _without_clashes(notes: list[pretty_midi.Note]) -> list[pretty_midi.Note]:
-    """One channel cannot sound a pitch twice: where two voices meet on a pitch, the earlier note
-    ends as the later begins, and a second note struck at the same moment is dropped."""
-    notes.sort(key=lambda n: (n.pitch, n.start, -n.velocity))
-    out: list[pretty_midi.Note] = []
-    for note in notes:
-        if out and out[-1].pitch == note.pitch and note.start < out[-1].end:
-            if note.start - out[-1].start < 0.03:
-                out[-1].end = max(out[-1].end, note.end)
+def _without_clashes(
+    notes: list[tuple[int, pretty_midi.Note]],
+) -> list[tuple[int, pretty_midi.Note]]:
+    """One instrument sounds a pitch once, as one channel would: where two of its voices meet on
+    a pitch, the earlier note ends as the later begins, and a second note struck at the same
+    moment is dropped (the louder one's voice keeps it). Notes stay tagged with their voice."""
+    notes.sort(key=lambda vn: (vn[1].pitch, vn[1].start, -vn[1].velocity))
+    out: list[tuple[int, pretty_midi.Note]] = []
+    for voice, note in notes:
+        last = out[-1][1] if out else None
+        if last is not None and last.pitch == note.pitch and note.start < last.end:
+            if note.start - last.start < 0.03:
+                last.end = max(last.end, note.end)
                 continue
-            out[-1].end = note.start - 0.005
-        out.append(note)
-    out.sort(key=lambda n: (n.start, n.pitch))
+            last.end = note.start - 0.005
+        out.append((voice, note))
+    out.sort(key=lambda vn: (vn[1].start, vn[1].pitch))
     return out
 
 

@@ -124,16 +124,29 @@ def test_progress_is_reported_up_to_done(models) -> None:
 @pytest.mark.parametrize("style", ["baroque", "space"])
 def test_each_style_has_its_named_instruments(piece: ComposedPiece, style: str) -> None:
     midi = perform(piece.score, piece.sections, style=style, tempo_curve=piece.plan.tempo_curve())
+    voices = ("Soprano", "Alto", "Tenor", "Bass")
     tracks = {(i.name, i.program) for i in midi.instruments}
-    assert tracks == {(p.name, p.program) for p in STYLE_PARTS[style]}
+    # One track for each instrument and voice it plays, named voice first.
+    assert tracks == {
+        (f"{voices[v]} - {p.name}", p.program) for p in STYLE_PARTS[style] for v in p.voices
+    }
     names = {name for name, _ in tracks}
     if style == "baroque":
-        assert {"Church Organ", "Harpsichord", "Violin I", "Cello"} <= names
+        assert {"Alto - Church Organ", "Bass - Harpsichord", "Soprano - Violin I"} <= names
+        assert "Bass - Cello" in names
     else:
-        assert {"Celesta", "Choir", "Warm Pad", "Sub Bass"} <= names
-        sub = next(i for i in midi.instruments if i.name == "Sub Bass")
+        assert {"Soprano - Celesta", "Tenor - Choir", "Alto - Warm Pad"} <= names
+        sub = next(i for i in midi.instruments if i.name == "Bass - Sub Bass")
         bass = {n for _, _, n in piece.score.notes(3)}
         assert {n.pitch + 12 for n in sub.notes} <= bass
+    # Each voice's tracks play only that voice's pitches: soloing the bass plays the bass line.
+    for inst in midi.instruments:
+        voice = voices.index(inst.name.split(" - ")[0])
+        octave = -12 if inst.name.endswith("Sub Bass") else 0
+        pitches = {n + octave for _, _, n in piece.score.notes(voice)}
+        assert {n.pitch for n in inst.notes} <= pitches, inst.name
+    # A channel each, never the drums' (channel 10).
+    assert len(midi.instruments) <= 15
     # Not mechanical: velocities vary and the tempo eases into the last chord.
     velocities = [n.velocity for i in midi.instruments for n in i.notes]
     assert len(set(velocities)) > 10
