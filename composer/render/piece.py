@@ -28,6 +28,8 @@ class PieceFiles:
     models: str
     metrics: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    # The form in 16th-note steps, as composed: [{"kind": "statement", "start": 0, "end": 64}, …]
+    sections: list[dict[str, int | str]] = field(default_factory=list)
 
 
 def model_choice(name: str, device: str = "cpu") -> dict[str, Any]:
@@ -98,4 +100,5 @@ def compose_piece(
         models=piece.models,
         metrics=piece.metrics,
         warnings=warnings,
+        sections=[{"kind": s.kind, "start": s.start, "end": s.end} for s in piece.sections],
     )
