@@ -111,6 +111,6 @@ def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
     composition.midi.save("piece.mid", ContentFile(midi), save=False)
     composition.audio.save("piece.wav", ContentFile(audio), save=False)
     composition.roll.save("roll.png", ContentFile(roll), save=False)
-    composition.score.save("score.musicxml", ContentFile(sheet), save=False)
-    composition.save(update_fields=["midi", "audio", "roll", "score"])
+    composition.sheet_music.save("score.musicxml", ContentFile(sheet), save=False)
+    composition.save(update_fields=["midi", "audio", "roll", "sheet_music"])
     return composition

@@ -91,7 +91,7 @@ def _judge_entry(request: Request, entry: JudgeEntry) -> dict:
         "audio_url": _abs(request, "entry-file", c.pk, "audio") if c.audio else None,
         "roll_url": _abs(request, "entry-file", c.pk, "roll") if c.roll else None,
         "midi_url": _abs(request, "entry-file", c.pk, "midi") if c.midi else None,
-        "score_url": _abs(request, "entry-file", c.pk, "score") if c.score else None,
+        "score_url": _abs(request, "entry-file", c.pk, "score") if c.sheet_music else None,
         "metrics": c.metrics,
         "score": ScoreSerializer(entry.score).data if entry.score else None,
     }

@@ -165,7 +165,8 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     everyone once the results are published. Always an anonymised copy named by the entry's
     number, so that nothing a judge hears, sees or downloads names its team or its melody."""
     composition = entry_get(entry_id=pk)
-    if composition is None or kind not in FILE_KINDS or not getattr(composition, kind, None):
+    stored = composition.file_of(kind) if composition is not None else None
+    if composition is None or kind not in FILE_KINDS or stored is None:
         raise Http404("No such file.")
     event = composition.team.event
     allowed = (
@@ -176,7 +177,7 @@ def entry_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not allowed:
         raise Http404("No such file.")
     content_type, extension, anonymise = FILE_KINDS[kind]
-    with getattr(composition, kind).open("rb") as handle:
+    with stored.open("rb") as handle:
         data = anonymise(handle.read())
     response = HttpResponse(data, content_type=content_type)
     disposition = "attachment" if kind in ("midi", "score") else "inline"

@@ -6,6 +6,7 @@ pages and the API read one place; the composition keeps what the team chose and 
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from arena.events.models import Team
 from arena.jobs.models import Job, JobStatus
@@ -40,6 +41,16 @@ class Style(models.TextChoices):
 
 def melody_upload_to(melody: "Melody", filename: str) -> str:
     return f"melodies/team-{melody.team_id}/{filename}"
+
+
+# A piece's files by the kind its URLs and the API name them: "score" is the sheet music.
+FILE_KINDS = {
+    "midi": "midi",
+    "audio": "audio",
+    "audio_compressed": "audio_compressed",
+    "roll": "roll",
+    "score": "sheet_music",
+}
 
 
 def composition_upload_to(composition: "Composition", filename: str) -> str:
@@ -102,9 +113,8 @@ class Composition(models.Model):
     # What the pages play (MP3, about 1 MB a minute); `audio` stays the lossless download.
     audio_compressed = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     roll = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
-    score = models.FileField(  # sheet music (MusicXML) for notation programs
-        upload_to=composition_upload_to, max_length=255, blank=True
-    )
+    # Sheet music (MusicXML) for notation programs; its URLs and API keys say "score".
+    sheet_music = models.FileField(upload_to=composition_upload_to, max_length=255, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     is_entry = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -124,6 +134,12 @@ class Composition(models.Model):
     @property
     def status(self) -> str:
         return self.job.status
+
+    def file_of(self, kind: str) -> FieldFile | None:
+        """The file a URL or the API names by its kind, or None when there is none (yet)."""
+        field = FILE_KINDS.get(kind)
+        stored = getattr(self, field) if field else None
+        return stored or None
 
     @property
     def model_label(self) -> str:

@@ -285,7 +285,7 @@ def composition_finish(
         roll=roll,
         audio=audio,
         metrics=metrics,
-        score=sheet_music,
+        sheet_music=sheet_music,
     )
     for warning in warnings:
         log.warning("composition %s: %s", composition.pk, warning)
@@ -294,7 +294,7 @@ def composition_finish(
         "midi": composition.midi.name,
         "roll": composition.roll.name,
         "audio": composition.audio.name or None,
-        "score": composition.score.name or None,
+        "score": composition.sheet_music.name or None,
         "seconds": round(seconds, 1),
         "summary": summary,
         "models": models,
@@ -310,11 +310,12 @@ def composition_attach_outputs(
     roll: Path,
     audio: Path | None,
     metrics: dict[str, float | None],
-    score: Path | None = None,
+    sheet_music: Path | None = None,
 ) -> Composition:
     """Store a finished piece's files (through the storage backend) and its metrics."""
     composition = Composition.objects.get(pk=composition_id)
-    for field, path in (("midi", midi), ("roll", roll), ("audio", audio), ("score", score)):
+    files = (("midi", midi), ("roll", roll), ("audio", audio), ("sheet_music", sheet_music))
+    for field, path in files:
         target = getattr(composition, field)
         if target:
             target.delete(save=False)  # a retry replaces the files of the failed attempt
@@ -322,5 +323,5 @@ def composition_attach_outputs(
             with path.open("rb") as handle:
                 target.save(path.name, File(handle), save=False)
     composition.metrics = metrics
-    composition.save(update_fields=["midi", "roll", "audio", "score", "metrics"])
+    composition.save(update_fields=["midi", "roll", "audio", "sheet_music", "metrics"])
     return composition

@@ -310,12 +310,13 @@ def composition_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 def composition_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """A finished piece's MIDI, audio, piano roll or sheet music, to the team's members only."""
     composition = _composition(request, pk)
-    if kind not in FILE_KINDS or not getattr(composition, kind):
+    stored = composition.file_of(kind)
+    if kind not in FILE_KINDS or stored is None:
         raise Http404("No such file.")
     content_type, extension = FILE_KINDS[kind]
     name = f"{composition.melody.title}-{composition.pk}.{extension}"
     return FileResponse(
-        getattr(composition, kind).open("rb"),
+        stored.open("rb"),
         content_type=content_type,
         as_attachment=kind in DOWNLOADS,
         filename=name,
@@ -340,6 +341,6 @@ def melody_file(request: HttpRequest, pk: int) -> FileResponse:
 
 def composition_file_url(composition: Composition, kind: str) -> str | None:
     """The URL of a finished piece's file, or None while there is none."""
-    if not getattr(composition, kind):
+    if composition.file_of(kind) is None:
         return None
     return reverse("composition-file", kwargs={"pk": composition.pk, "kind": kind})

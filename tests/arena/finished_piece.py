@@ -38,7 +38,7 @@ def finished_piece(*, team: Team, user: User) -> Composition:
         metrics=report["metrics"],
     )
     composition.save()
-    for field, name in (("midi", "ode-to-joy.mid"), ("score", "ode-to-joy.musicxml")):
+    for field, name in (("midi", "ode-to-joy.mid"), ("sheet_music", "ode-to-joy.musicxml")):
         with (PIECE / name).open("rb") as handle:
             getattr(composition, field).save(name, File(handle), save=False)
     composition.save()

@@ -106,7 +106,7 @@ def test_the_judge_reads_and_hears_the_entry_without_its_title_or_team(
     then = f"/events/{event.slug}/judge/{entry.id}/"
     page, errors = _page(browser, live_server.url, "judge1", settings.DEMO_PASSWORD, then)
     player = page.wait_for_selector("#entry-player[data-ready=true]", timeout=30_000)
-    measures, parts = measures_and_parts(entry.composition.score.read())
+    measures, parts = measures_and_parts(entry.composition.sheet_music.read())
     assert player.get_attribute("data-measures") == str(measures)
     assert player.get_attribute("data-parts") == str(parts)
     shown = page.content()

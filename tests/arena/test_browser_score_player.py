@@ -83,7 +83,7 @@ def test_the_piece_page_draws_the_score_and_plays_every_instrument_with_solo_and
     settings.MEDIA_ROOT = tmp_path / "media"
     team = composing_team(make_user)
     piece = finished_piece(team=team, user=team.memberships.get().user)
-    measures, parts = measures_and_parts(piece.score.read())
+    measures, parts = measures_and_parts(piece.sheet_music.read())
     site = live_server.url
 
     page = browser.new_page(viewport={"width": 1200, "height": 900})

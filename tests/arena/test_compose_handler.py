@@ -50,13 +50,14 @@ def test_compose_writes_midi_roll_audio_and_metrics(composition):
     assert result["metrics"] == composition.metrics
     import music21  # the sheet music reads back as the four voices
 
-    sheet = music21.converter.parse(composition.score.path, format="musicxml")
-    assert len(sheet.parts) == 4 and result["score"] == composition.score.name
+    sheet = music21.converter.parse(composition.sheet_music.path, format="musicxml")
+    assert len(sheet.parts) == 4 and result["score"] == composition.sheet_music.name
 
 
 def test_compose_without_audio_still_delivers_midi_and_roll(composition, monkeypatch):
     monkeypatch.setenv("COMPOSER_SOUNDFONT", "/nonexistent.sf2")
     result = compose(composition.job, lambda fraction, message: None)
     composition.refresh_from_db()
-    assert composition.midi and composition.roll and composition.score and not composition.audio
+    assert composition.midi and composition.roll and composition.sheet_music
+    assert not composition.audio
     assert "COMPOSER_SOUNDFONT" in result["warnings"][0]

@@ -68,7 +68,7 @@ def entry(make_user, tmp_path, settings):  # type: ignore[no-untyped-def]
     sheet = write_musicxml(score, tmp_path / "score.musicxml", title=title)
     for field, data in (
         ("roll", roll.read_bytes()),
-        ("score", sheet.read_bytes()),
+        ("sheet_music", sheet.read_bytes()),
         ("midi", _leaky_midi()),
         ("audio", _leaky_wav()),
     ):
@@ -100,7 +100,7 @@ def _assert_nameless(data: bytes) -> None:
 @pytest.mark.parametrize("kind", ["midi", "score", "audio", "roll"])
 def test_no_file_a_judge_gets_names_the_team_or_the_melody(client, entry, kind):
     composition, judge = entry
-    with getattr(composition, kind).open("rb") as handle:
+    with composition.file_of(kind).open("rb") as handle:
         original = handle.read()
     if kind != "roll":  # the team's own file does carry the names (the roll draws them)
         assert "night owls" in original.decode("latin-1").lower()
