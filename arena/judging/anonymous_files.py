@@ -38,14 +38,15 @@ LABEL_DIP = 3  # rows of the plot's top that only text reaches: the highest note
 
 
 def anonymous_midi(data: bytes) -> bytes:
-    """The MIDI file without its text events; a track keeps its name only when that is a voice
-    ("Soprano"), else it is named after its General MIDI instrument ("Choir Aahs"), so a player
-    can still label the voices."""
+    """The MIDI file without its text events; a track keeps of its name only the voice it plays
+    ("Soprano"), with its General MIDI instrument where it named one ("Soprano - Violin I" becomes
+    "Soprano - Violin"); any other track is named after its instrument ("Choir Aahs"), so a
+    player can still label, solo and mute the voices."""
     midi = mido.MidiFile(file=io.BytesIO(data))
     for track in midi.tracks:
-        voice = next(
-            (m.name for m in track if m.type == "track_name" and m.name in VOICE_NAMES), ""
-        )
+        named = next((m.name for m in track if m.type == "track_name"), "")
+        voice = named if named in VOICE_NAMES else ""
+        of_voice = named.split(" - ", 1)[0] if " - " in named else ""
         kept = mido.MidiTrack()
         carried = 0  # delta times of dropped messages move onto the next kept one
         for message in track:
@@ -54,7 +55,11 @@ def anonymous_midi(data: bytes) -> bytes:
                 continue
             kept.append(message.copy(time=message.time + carried))
             carried = 0
-        name = voice or _instrument_name(kept)
+        instrument = _instrument_name(kept)
+        if of_voice in VOICE_NAMES and instrument:
+            name = f"{of_voice} - {instrument}"  # one voice of an instrument: "Bass - Cello"
+        else:
+            name = voice or instrument
         if name:
             kept.insert(0, mido.MetaMessage("track_name", name=name, time=0))
         track[:] = kept
