@@ -3,39 +3,35 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from arena.accounts.models import User
-from arena.demo.services import demo_seed
 from arena.events.models import Event, Phase
 from arena.events.services import event_phase_move, phase_moves
-
-PASSWORD = django_settings.DEMO_PASSWORD
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.events import EventFactory
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=PASSWORD)
+def live(db) -> Event:  # type: ignore[no-untyped-def]
+    return EventFactory(slug="space-odyssey")
 
 
 def _live() -> Event:
     return Event.objects.get(slug="space-odyssey")
 
 
-def test_the_moves_are_one_step_forward_or_back_and_results_come_by_publishing(demo):
+def test_the_moves_are_one_step_forward_or_back_and_results_come_by_publishing(live):
     event = _live()
     assert phase_moves(event=event) == [Phase.REGISTRATION, Phase.JUDGING]
     event.phase = Phase.REGISTRATION
     assert phase_moves(event=event) == [Phase.COMPOSING]
     event.phase = Phase.JUDGING
     assert phase_moves(event=event) == [Phase.COMPOSING]  # results: publish them
-    assert phase_moves(event=demo["finished"]) == []
+    assert phase_moves(event=EventFactory(finished=True)) == []
 
 
-def test_the_organiser_opens_judging_and_nobody_else_may(demo):
-    organiser, alice = User.objects.get(username="organiser"), User.objects.get(username="alice")
+def test_the_organiser_opens_judging_and_nobody_else_may(live):
+    organiser, alice = live.organiser, UserFactory()
     with pytest.raises(PermissionDenied):
         event_phase_move(event=_live(), user=alice, phase=Phase.JUDGING)
     with pytest.raises(ValidationError, match="judging desk"):
@@ -44,8 +40,8 @@ def test_the_organiser_opens_judging_and_nobody_else_may(demo):
     assert _live().phase == Phase.JUDGING
 
 
-def test_the_desk_shows_the_timeline_and_moves_the_phase(client, demo):
-    client.login(username="organiser", password=PASSWORD)
+def test_the_desk_shows_the_timeline_and_moves_the_phase(client, live):
+    assert client.login(username=live.organiser.username, password=PASSWORD)
     desk = client.get("/events/space-odyssey/judging/").content.decode()
     assert '<li class="now">Composing</li>' in desk
     assert "Open judging" in desk and "Back to registration" in desk
@@ -61,13 +57,13 @@ def test_the_desk_shows_the_timeline_and_moves_the_phase(client, demo):
     assert _live().phase == Phase.JUDGING
 
 
-def test_the_api_moves_the_phase_for_organisers_only(client, demo):
-    client.login(username="alice", password=PASSWORD)
+def test_the_api_moves_the_phase_for_organisers_only(client, live):
+    assert client.login(username=UserFactory().username, password=PASSWORD)
     url = "/api/events/space-odyssey/phase/"
     assert (
         client.post(url, {"phase": "judging"}, content_type="application/json").status_code == 403
     )
-    client.login(username="organiser", password=PASSWORD)
+    assert client.login(username=live.organiser.username, password=PASSWORD)
     response = client.post(url, {"phase": "judging"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["phase"] == "judging"
     refused = client.post(url, {"phase": "registration"}, content_type="application/json")

@@ -4,29 +4,31 @@ and requeue or cancel one; nobody else sees or touches it."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from arena.accounts.models import User
-from arena.demo.services import demo_seed
-from arena.events.models import Team
+from arena.events.models import Event, Team
 from arena.jobs.dispatching import jobs_dispatch
 from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_cancel, job_create, job_fail, job_requeue
+from tests.factories.events import EventFactory, TeamFactory, team_founder
 
 LIVE = "space-odyssey"
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=django_settings.DEMO_PASSWORD)
+def live(db) -> Event:  # type: ignore[no-untyped-def]
+    """An event in its composing phase with two teams."""
+    event = EventFactory(slug=LIVE)
+    for name in ("Fugue State", "Well-Tempered Rockets"):
+        TeamFactory(event=event, name=name)
+    return event
 
 
 @pytest.fixture
-def organiser(demo) -> User:  # type: ignore[no-untyped-def]
-    return User.objects.get(username="organiser")
+def organiser(live) -> User:  # type: ignore[no-untyped-def]
+    return live.organiser
 
 
 def _team(name: str) -> Team:
@@ -67,8 +69,9 @@ def test_the_page_lists_the_line_in_turn_order(client, organiser, settings) -> N
 
 
 def test_an_event_without_jobs_says_so(client, organiser) -> None:  # type: ignore[no-untyped-def]
+    finished = EventFactory(finished=True, organiser=organiser)
     client.force_login(organiser)
-    html = client.get("/events/bach-to-the-future/queue/").content.decode()
+    html = client.get(f"/events/{finished.slug}/queue/").content.decode()
     assert "No jobs yet" in html
 
 
@@ -111,9 +114,9 @@ def test_cancel_takes_a_queued_job_out_of_line(client, organiser) -> None:  # ty
         job_cancel(job_id=job.pk, user=organiser)
 
 
-def test_only_the_organisers_manage_the_queue(client, demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_organisers_manage_the_queue(client, live) -> None:  # type: ignore[no-untyped-def]
     job = _failed_job()
-    alice = User.objects.get(username="alice")
+    alice = team_founder(_team("Fugue State"))
     with pytest.raises(PermissionDenied):
         job_requeue(job_id=job.pk, user=alice)
     client.force_login(alice)

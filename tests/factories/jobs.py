@@ -1,0 +1,28 @@
+"""Jobs in the table of record, as the worker left them."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from arena.jobs.models import Job, JobKind, JobStatus
+
+
+class JobFactory(DjangoModelFactory[Job]):
+    """A `compose` job on the GPU queue that has finished; `status=JobStatus.QUEUED` for one
+    still waiting."""
+
+    class Meta:
+        model = Job
+
+    kind = JobKind.COMPOSE
+    status = JobStatus.DONE
+    queue = "gpu"
+    progress = factory.LazyAttribute(lambda job: 1.0 if job.status == JobStatus.DONE else 0.0)
+    started_at = factory.LazyAttribute(
+        lambda job: timezone.now() if job.status != JobStatus.QUEUED else None
+    )
+    finished_at = factory.LazyAttribute(
+        lambda job: timezone.now() if job.status in (JobStatus.DONE, JobStatus.FAILED) else None
+    )
