@@ -1,6 +1,6 @@
 // A piece's sheet music, drawn in the page from its MusicXML (OpenSheetMusicDisplay), and its MIDI
 // played through the page's General MIDI synthesizer (synth.js), with a cursor that follows the
-// sound, solo and mute per instrument, tempo, a loop over a range of bars, and zoom.
+// sound, solo and mute per voice, tempo, a loop over a range of bars, and zoom.
 // Each element with class "score-player" is one player; what it shows and plays comes from its
 // data attributes (see templates/_score_player.html). Its state is written back as data
 // attributes (ready, measures, parts, playing, audio, cursor, sounding) for people's tools and tests.
@@ -8,6 +8,8 @@
   "use strict";
   const ZOOMS = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.15, 1.3, 1.5];
   const SILENT = 1e-4; // RMS below which a channel is taken as not sounding
+  const VOICES = ["Soprano", "Alto", "Tenor", "Bass"];
+  const VOICE_TRACK = /^(Soprano|Alto|Tenor|Bass) [-–] (.+)$/; // "Bass - Cello": a voice's track
   let playing = null; // one player sounds at a time: starting one stops the other
 
   function make(tag, className, parent, text) {
@@ -233,18 +235,37 @@
 
     // --- sound -------------------------------------------------------------------------------
 
+    // The mixer's rows: one per voice (Soprano, Alto, Tenor, Bass) when the tracks are named by
+    // voice ("Bass - Cello": one track and channel per instrument and voice), each row the
+    // channels of all its instruments; otherwise one per track, as a plain MIDI file has them.
+    mixerRows() {
+      const tracks = this.midi.tracks
+        .filter((t) => t.channels.size)
+        .map((t) => ({name: (t.name || "Track").trim(), channels: [...t.channels]}));
+      const byVoice = tracks.map((t) => VOICE_TRACK.exec(t.name));
+      if (!tracks.length || byVoice.some((m) => !m)) {
+        return tracks.map((t) => {
+          const voices = this.instruments[t.name];
+          return {name: t.name, detail: voices && voices.length ? voices.join(", ") : "", channels: t.channels};
+        });
+      }
+      return VOICES.map((voice) => {
+        const mine = tracks.filter((t, i) => byVoice[i][1] === voice);
+        const instruments = [...new Set(mine.map((t) => VOICE_TRACK.exec(t.name)[2]))];
+        return {name: voice, detail: instruments.join(", "), channels: [...new Set(mine.flatMap((t) => t.channels))]};
+      }).filter((row) => row.channels.length);
+    }
+
     buildMixer() {
       if (!this.mixerList) return;
-      this.tracks = this.midi.tracks
-        .filter((t) => t.channels.size)
-        .map((t) => ({name: t.name || "Track", channels: [...t.channels]}));
+      this.tracks = this.mixerRows();
       this.mixerList.replaceChildren();
       this.tracks.forEach((track) => {
         const row = make("li", "mixer-row", this.mixerList);
         row.dataset.channels = track.channels.join(" ");
-        const voices = this.instruments[track.name];
+        row.dataset.name = track.name;
         make("span", "mixer-name", row, track.name);
-        if (voices && voices.length) make("small", "mixer-voices", row, voices.join(", "));
+        if (track.detail) make("small", "mixer-voices", row, track.detail);
         ["solo", "mute"].forEach((kind) => {
           const button = make("button", "small secondary", row, kind === "solo" ? "Solo" : "Mute");
           button.type = "button";

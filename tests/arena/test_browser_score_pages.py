@@ -112,6 +112,11 @@ def test_the_judge_reads_and_hears_the_entry_without_its_title_or_team(
     shown = page.content()
     for name in naming:
         assert name not in shown
+    # The judge solos and mutes voices too (the anonymous MIDI keeps which voice a track plays).
+    voices = page.eval_on_selector_all(
+        "#entry-player .mixer-row", "rows => rows.map(r => r.dataset.name)"
+    )
+    assert voices == ["Soprano", "Alto", "Tenor", "Bass"]
     page.click("#entry-player [data-action=play]")
     page.wait_for_function("Number(document.querySelector('#entry-player').dataset.cursor) > 1")
     assert errors == []

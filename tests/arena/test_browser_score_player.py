@@ -1,6 +1,6 @@
 """A finished piece's page in a real Chromium: the sheet music drawn from its MusicXML, played
 through the page's own General MIDI synthesizer with a cursor that follows, solo and mute per
-instrument, and everything fetched from the site itself."""
+voice, and everything fetched from the site itself."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def _wait_sounding(page: Page, check: str) -> None:
     )
 
 
-def test_the_piece_page_draws_the_score_and_plays_every_instrument_with_solo_and_mute(
+def test_the_piece_page_draws_the_score_and_plays_every_voice_with_solo_and_mute(
     live_server, make_user, tmp_path, settings, browser
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -103,9 +103,18 @@ def test_the_piece_page_draws_the_score_and_plays_every_instrument_with_solo_and
     rows = page.eval_on_selector_all(
         f"{PLAYER} .mixer-row", "rows => rows.map(r => [r.textContent, r.dataset.channels])"
     )
-    names = [name for name, _ in rows]
-    assert any(n.startswith("Cello") and "bass" in n for n in names), names
-    cello = next(int(ch) for name, ch in rows if name.startswith("Cello"))
+    # One row per voice, each naming the instruments that play it, each voice on its own channels.
+    assert [r.split("Solo")[0] for r, _ in rows] == [
+        "SopranoViolin I",
+        "AltoViolin II, Church Organ, Harpsichord",
+        "TenorViola, Church Organ, Harpsichord",
+        "BassCello, Church Organ, Harpsichord",
+    ]
+    channels = [{int(c) for c in ch.split()} for _, ch in rows]
+    assert sum(len(c) for c in channels) == len(set().union(*channels)) == 10
+    assert 9 not in set().union(*channels)  # General MIDI's drums
+    bass = sorted(channels[3])
+    assert len(bass) == 3
 
     # Play: the AudioContext runs, notes sound on several channels, the cursor moves on.
     page.click(f"{PLAYER} [data-action=play]")
@@ -118,13 +127,18 @@ def test_the_piece_page_draws_the_score_and_plays_every_instrument_with_solo_and
     )
     assert int(player.get_attribute("data-first-note-ms") or 99_999) < 5_000
 
-    # Solo the cello: the bass line alone; then mute it instead: everything but the bass line.
-    page.click(f"{PLAYER} [aria-label='Solo Cello']")
-    _wait_sounding(page, f"s.size === 1 && s.has({cello})")
-    page.click(f"{PLAYER} [aria-label='Solo Cello']")
-    page.click(f"{PLAYER} [aria-label='Mute Cello']")
-    _wait_sounding(page, f"s.size >= 2 && !s.has({cello})")
-    assert player.get_attribute("data-muted") == str(cello)
+    # Solo the bass: the bass line alone (cello with organ or harpsichord); then mute it
+    # instead: everything but the bass line.
+    only_bass = f"s.size >= 1 && [...s].every(c => {bass}.includes(c))"
+    page.click(f"{PLAYER} [aria-label='Solo Bass']")
+    _wait_sounding(page, only_bass)
+    for _ in range(5):  # and it stays so, as the piece goes on
+        page.wait_for_timeout(300)
+        assert _sounding(page) <= set(bass), _sounding(page)
+    page.click(f"{PLAYER} [aria-label='Solo Bass']")
+    page.click(f"{PLAYER} [aria-label='Mute Bass']")
+    _wait_sounding(page, f"s.size >= 2 && ![...s].some(c => {bass}.includes(c))")
+    assert player.get_attribute("data-muted") == " ".join(map(str, bass))
 
     # Stop; a loop over bars 2-3 keeps the cursor inside them.
     page.click(f"{PLAYER} [data-action=play]")
