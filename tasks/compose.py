@@ -60,6 +60,8 @@ def compose(job: Job, progress: Progress) -> dict[str, Any]:
             summary=piece.summary,
             models=piece.models,
             warnings=piece.warnings,
+            audio_compressed=piece.audio_compressed,
+            sections=piece.sections,
         )
 
 

@@ -24,6 +24,7 @@ from arena.events.selectors import team_member_require
 from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_create
 from arena.submissions.editor_melody import editor_melody_midi, editor_melody_parse
+from arena.submissions.light_audio import composition_attach_compressed_audio
 from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
 from arena.training.models import TrainingRun
 from arena.training.selectors import team_model_list
@@ -277,8 +278,12 @@ def composition_finish(
     summary: str,
     models: str,
     warnings: list[str],
+    audio_compressed: Path | None = None,
+    sections: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Store what the worker composed and return the `compose` job's result."""
+    """Store what the worker composed and return the `compose` job's result: its files (the
+    page plays `audio_compressed`, the WAV stays a download) and its form, the `sections` in
+    16th-note steps that the piece's page marks on the score."""
     composition = composition_attach_outputs(
         composition_id=composition_id,
         midi=midi,
@@ -287,6 +292,7 @@ def composition_finish(
         metrics=metrics,
         sheet_music=sheet_music,
     )
+    composition_attach_compressed_audio(composition=composition, path=audio_compressed)
     for warning in warnings:
         log.warning("composition %s: %s", composition.pk, warning)
     return {
@@ -294,12 +300,17 @@ def composition_finish(
         "midi": composition.midi.name,
         "roll": composition.roll.name,
         "audio": composition.audio.name or None,
+        "audio_compressed": composition.audio_compressed.name or None,
         "score": composition.sheet_music.name or None,
         "seconds": round(seconds, 1),
         "summary": summary,
         "models": models,
         "metrics": metrics,
         "warnings": warnings,
+        "sections": [
+            {"kind": str(s["kind"]), "start": int(s["start"]), "end": int(s["end"])}
+            for s in sections or []
+        ],
     }
 
 

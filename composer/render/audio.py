@@ -30,6 +30,7 @@ RENDER_TIMEOUT_S = 300
 TARGET_LUFS = -16.0
 CEILING_DBFS = -1.5
 TAIL_SECONDS = 3.0
+MP3_KBPS = 160  # 1.2 MB a minute: what the page plays
 FADE_SECONDS = 1.0
 SYNTH_GAIN = 0.5
 FORMATS = (".wav", ".flac", ".mp3")
@@ -189,14 +190,16 @@ def write_wav(samples: np.ndarray, path: Path, rate: int = SAMPLE_RATE) -> None:
 
 
 def encode(wav: Path, out: Path, title: str = "") -> None:
-    """WAV to FLAC (lossless, best compression) or MP3 (LAME VBR quality 2, about 190 kb/s)."""
+    """WAV to FLAC (lossless, best compression) or MP3 (LAME, a constant MP3_KBPS: the page's
+    audio stays under 1.5 MB a minute whatever the music; VBR at -V 2 went past it)."""
     suffix = out.suffix.lower()
     if suffix == ".flac":
         tags = ["-T", f"TITLE={title}"] if title else []
         _run([_tool("flac", "flac"), "-s", "-f", "--best", *tags, "-o", str(out), str(wav)], "flac")
     elif suffix == ".mp3":
         tags = ["--tt", title] if title else []
-        _run([_tool("lame", "lame"), "--quiet", "-V", "2", *tags, str(wav), str(out)], "lame")
+        rate = ["-b", str(MP3_KBPS), "--cbr", "-q", "2"]
+        _run([_tool("lame", "lame"), "--quiet", *rate, *tags, str(wav), str(out)], "lame")
     else:
         raise ValueError(f"cannot encode {suffix}; formats: {', '.join(FORMATS)}")
 

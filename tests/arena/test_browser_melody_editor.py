@@ -171,9 +171,22 @@ def test_a_newcomer_enters_a_melody_on_a_phone_and_it_becomes_the_entry(
         page.wait_for_url(re.compile(r".*/compositions/\d+/$"))
         audio = page.wait_for_selector("audio", timeout=60_000)
         answer = page.request.get(url + audio.get_attribute("src"))
-        assert answer.status == 200 and answer.headers["content-type"] == "audio/wav"
-        assert answer.body()[:4] == b"RIFF" and len(answer.body()) > 44_100
+        # The page plays the light MP3 (at most 1.5 MB a minute); the WAV is a download.
+        assert answer.status == 200 and answer.headers["content-type"] == "audio/mpeg"
         page.wait_for_function("document.querySelector('audio').duration > 0")
+        wav = page.request.get(url + (page.get_attribute("a[download]", "href") or "")).body()
+        assert wav[:4] == b"RIFF"
+        sounding = (len(wav) - 44) / (44_100 * 4)  # 16-bit stereo
+        assert 10_000 < len(answer.body()) <= 1_500_000 * sounding / 60
+        # The score marks the piece's sections as the worker composed them.
+        page.wait_for_selector("#piece-player[data-ready=true]", timeout=30_000)
+        piece = Composition.objects.get(team=team)
+        kinds = [s["kind"] for s in piece.job.result["sections"]]
+        assert kinds[0] == "statement" and kinds[-1] == "cadence"
+        marks = page.eval_on_selector_all(
+            "#piece-player .section-mark", "m => m.map(x => x.textContent)"
+        )
+        assert marks == kinds
         page.click("text=Make this our entry")
         page.wait_for_load_state()
         assert "This piece is now your team's entry." in page.inner_text(".messages")
