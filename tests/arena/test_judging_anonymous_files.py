@@ -189,3 +189,24 @@ def test_an_mp3_loses_its_id3_tags_and_keeps_its_frames(tmp_path):
     _assert_nameless(copy)
     assert copy[0] == 0xFF and copy[1] & 0xE0 == 0xE0  # starts at the first frame (sync word)
     assert copy in tagged and len(copy) > len(tagged) - 400  # every frame, only tags gone
+
+
+def test_the_judges_page_plays_the_anonymous_mp3(client, entry, tmp_path):
+    import re
+    import subprocess
+
+    composition, judge = entry
+    (tmp_path / "in.wav").write_bytes(_leaky_wav())
+    tags = ["--tt", "Moonlight Sonatina", "--ta", "Night Owls", "--add-id3v2"]
+    subprocess.run(["lame", "--quiet", *tags, "in.wav", "out.mp3"], cwd=tmp_path, check=True)
+    composition.audio_compressed.save(
+        "piece-Night-Owls.mp3", ContentFile((tmp_path / "out.mp3").read_bytes())
+    )
+    client.force_login(judge)
+    page = client.get(f"/events/{composition.team.event.slug}/judge/{composition.pk}/")
+    sources = re.findall(r'<audio[^>]* src="([^"]+)"', page.content.decode())
+    assert sources == [f"/entries/{composition.pk}/audio_compressed/"]
+    response = client.get(sources[0])
+    assert response["Content-Type"] == "audio/mpeg"
+    assert f'filename="entry-{composition.pk}.mp3"' in response["Content-Disposition"]
+    _assert_nameless(response.content)
