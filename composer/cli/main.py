@@ -35,6 +35,7 @@ def _train(args: argparse.Namespace) -> None:
 
 
 def _harmonize(args: argparse.Namespace) -> None:
+    from composer.compose.fullness import harmonize_fully
     from composer.midi.io import write_midi
     from composer.midi.melody import extract_melody
     from composer.models.registry import get_harmonizer
@@ -43,9 +44,12 @@ def _harmonize(args: argparse.Namespace) -> None:
     melody = extract_melody(args.melody)
     for warning in melody.warnings:
         print(f"note: {warning}", file=sys.stderr)
-    score = harmonizer(melody.score, seed=args.seed)
+    repairs: list[str] = []
+    score = harmonize_fully(harmonizer, melody.score, seed=args.seed, notes=repairs)
+    for repair in repairs:
+        print(f"note: {repair}", file=sys.stderr)
     write_midi(score, args.output)
-    print(f"wrote {args.output}: {score.n_steps // score.steps_per_bar} bars, model {args.model}")
+    print(f"wrote {args.output}: {len(score.bar_starts())} bars, model {args.model}")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.compose.form import FormPlan, Section, finish, plan_form
+from composer.compose.fullness import full_harmony, melody_for_models, with_melody
 from composer.metrics import parallel_count, piece_metrics
 from composer.models import shipped
 from composer.models.decoding import keep_sound_changes
@@ -96,7 +97,8 @@ def compose(
     melody = melody.with_pitches(melody.pitches[:1], melody.onsets[:1])
     plan = plan_form(melody, seconds=seconds, style=style, risk=risk)
     report(0.1, f"form: statement and {plan.repeats - 1} variation(s) at {plan.tempo_bpm:.0f} BPM")
-    body = harmonizer(plan.melody(), seed=seed)
+    tune = plan.melody()  # the models see its rests filled, and the soprano keeps them
+    body = with_melody(harmonizer(melody_for_models(tune), seed=seed), tune)
     report(0.35, "harmonized")
     if refiner is not None:
         body = refine_soundly(body, refiner, seed + 1)
@@ -123,6 +125,7 @@ def compose(
         embellished += added_notes(before, after, section.start)
         report(0.6 + 0.3 * i / len(variations), f"variation {i} embellished")
     score = finish(body.with_pitches(pitches, onsets), plan)
+    score = full_harmony(score, notes)  # lower voices under the whole melody, or IncompleteHarmony
     score.name = melody.name
     metrics = piece_metrics(score)
     composition = ComposedPiece(

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import mido
@@ -23,6 +25,7 @@ import pretty_midi
 from composer.constants import REST, STEPS_PER_BEAT, VOICE_RANGES
 from composer.errors import InputError
 from composer.midi.census import midi_census
+from composer.midi.live import LiveBeat, fit_live_beat, fits_file_grid
 from composer.score import Score
 from composer.theory import key_name, pitch_name, prefers_flats
 
@@ -110,6 +113,7 @@ class _Grid:
     offset: int  # steps from that bar line to the first note
     meter: tuple[int, int]
     ppq: int
+    live: LiveBeat | None = None  # the grid fitted to a freely played melody's onsets
 
     @property
     def steps_per_bar(self) -> int:
@@ -121,6 +125,8 @@ class _Grid:
 
     def step(self, tick: float) -> int:
         """The grid step nearest to a tick, counted from the first note (halves round up)."""
+        if self.live is not None:
+            return math.floor(self.live.step(tick) + 0.5)
         return math.floor((tick - self.origin) * STEPS_PER_BEAT / self.ppq + 0.5) - self.offset
 
 
@@ -133,8 +139,9 @@ def extract_melody(source: bytes | str | Path, *, name: str = "") -> ExtractedMe
     part = _choose_part(content, warnings)
     grid = _make_grid(content, part, warnings)
     notes = _monophonic(part, grid, warnings)
+    notes = _articulate(notes, grid, warnings)
     _check_length(notes, content, part, grid)
-    tempo = _tempo(content, part, warnings)
+    tempo = grid.live.bpm if grid.live else _tempo(content, part, warnings)
     notes = _place_octave(notes, warnings)
     tonic, mode = _key(notes, content, warnings)
     score = _to_score(notes, grid, tonic, mode, tempo, name or stem or part.name or "melody")
@@ -407,6 +414,9 @@ def _make_grid(content: _MidiContent, part: _Part, warnings: list[str]) -> _Grid
         grid.origin += bar
     grid.offset = offset
     _meter_warnings(meters, grid, part, warnings)
+    starts = [start for start, _, _ in part.notes]
+    if not fits_file_grid(starts, [_seconds(content.tempos, ppq, 0, t) for t in starts], ppq):
+        return _live_grid(content, part, grid, warnings)
     if grid.origin >= ppq:
         warnings.append(f"skipped {grid.origin / ppq:g} beats before the melody's first bar")
     return grid
@@ -438,6 +448,53 @@ def _meter_warnings(
         warnings.append(f"meter changes ignored ({changes}); kept {num}/{den}")
     if (num, den) not in COMMON_METERS:
         warnings.append(f"meter {num}/{den} is unusual for a chorale; its bar lines are kept")
+
+
+def _live_grid(content: _MidiContent, part: _Part, file_grid: _Grid, warnings: list[str]) -> _Grid:
+    """The grid of a melody played freely: fitted to its onsets (composer.midi.live), in the
+    file's meter; the bar line where the file puts it when its tempo was right, else where the
+    long notes fall on downbeats."""
+    ppq = content.ppq
+    starts = [start for start, _, _ in part.notes]
+    seconds = [_seconds(content.tempos, ppq, 0, tick) for tick in starts]
+    stated = next((tempo for tick, tempo in content.tempos if tick <= starts[0]), None)
+    stated_bpm = _bpm(stated) if stated else None
+    live = fit_live_beat(starts, seconds, ppq, stated_bpm)
+    grid = _Grid(origin=file_grid.origin, offset=0, meter=file_grid.meter, ppq=ppq, live=live)
+    if stated_bpm and abs(math.log2(live.bpm / stated_bpm)) < 0.15:
+        grid.offset = 2 * round(file_grid.offset / 2) % grid.steps_per_bar
+    else:
+        _, last_end, _ = max(part.notes, key=lambda n: (n[0], n[1]))
+        end = max(live.step(last_end), live.steps[-1] + 1)
+        grid.offset = _downbeat_offset(live.steps, end, grid.steps_per_bar, grid.meter)
+    low, high = live.bpm_range
+    sway = f", between {low:g} and {high:g} BPM" if high - low >= 0.08 * live.bpm else ""
+    warnings.append(
+        f"played freely (off the file's beat grid): fitted a beat of {live.bpm:g} BPM{sway} "
+        "to the notes"
+    )
+    if stated_bpm is None:
+        warnings.append("the file states no tempo of its own; the tempo is the playing's")
+    elif abs(math.log2(live.bpm / stated_bpm)) >= 0.15:
+        warnings.append(f"the file's tempo ({stated_bpm:g} BPM) does not fit the playing")
+    if live.swung:
+        warnings.append("swung eighths read as straight eighths")
+    return grid
+
+
+def _downbeat_offset(steps: list[int], end: float, bar: int, meter: tuple[int, int]) -> int:
+    """Steps from a bar line to the first note: the beat that ends the melody (`end`, its last
+    note's end) on a bar line and puts the longest notes on downbeats; no pickup on a tie."""
+    beat = STEPS_PER_BEAT * 4 // meter[1] * (3 if meter[1] == 8 and meter[0] % 3 == 0 else 1)
+    lengths = [b - a for a, b in pairwise(steps)] + [0]
+    final = beat * math.ceil(end / beat - 0.25)  # a last note held nearly to a beat reaches it
+    best, best_weight = 0, -1
+    for offset in range(0, bar, beat):
+        weight = sum(n for s, n in zip(steps, lengths, strict=True) if (s + offset) % bar == 0)
+        weight += 2 * bar if (final + offset) % bar == 0 else 0
+        if weight > best_weight:
+            best, best_weight = offset, weight
+    return best
 
 
 # --- the monophonic line -------------------------------------------------------------------------
@@ -474,6 +531,47 @@ def _monophonic(part: _Part, grid: _Grid, warnings: list[str]) -> list[tuple[int
     _count_warning(warnings, cut, "overlapping note", "cut where the next note starts")
     _count_warning(warnings, shortened, "note", f"longer than {longest // 4} beats shortened")
     return line
+
+
+def _articulate(
+    line: list[tuple[int, int, int]], grid: _Grid, warnings: list[str]
+) -> list[tuple[int, int, int]]:
+    """Written lengths from played ones: a note runs to the next onset unless the silence after it
+    is a real rest. A melody whose notes mostly join (notation, a legato player) keeps every
+    rest as written; one played detached (staccato: a gap after most notes) keeps only silences
+    far longer than its usual gap. The last note of a detached melody runs to where the melody
+    completes its bar, and one held a little past a bar line (legato) ends on it."""
+    gaps = [nxt[0] - end for (_, end, _), nxt in pairwise(line)]
+    typical = statistics.median_low(gaps) if gaps else 0
+    real_rest = max(3 * typical, typical + 2 * STEPS_PER_BEAT)
+    out: list[tuple[int, int, int]] = []
+    joined = rests = 0
+    for (start, end, pitch), gap in zip(line, gaps, strict=False):
+        if gap > 0 and typical > 0 and gap < real_rest:
+            end, joined = end + gap, joined + 1
+        elif gap > 0:
+            rests += 1
+        out.append((start, end, pitch))
+    start, end, pitch = line[-1]
+    out.append((start, _last_end(start, end, grid, detached=typical > 0), pitch))
+    if joined:
+        kept = f"; {rests} rest{'s' * (rests != 1)} kept" if rests else ""
+        plural = "s" if joined != 1 else ""
+        warnings.append(f"{joined} note{plural} played short (staccato) read as legato{kept}")
+    return out
+
+
+def _last_end(start: int, end: int, grid: _Grid, *, detached: bool) -> int:
+    """Where the last note ends: at a bar line, or where the bars complete a pickup."""
+    bar, pickup = grid.steps_per_bar, grid.pickup_steps
+    first = start // bar * bar
+    ends = sorted({e for k in range(3) for e in (first + k * bar, first + k * bar + pickup)})
+    ends = [e for e in ends if e > start]
+    if detached:
+        written = next(e for e in ends if e >= start + STEPS_PER_BEAT)
+        return max(end, written) if end - written > STEPS_PER_BEAT else written
+    over = [e for e in ends if e < end <= e + STEPS_PER_BEAT]
+    return over[0] if over else end
 
 
 def _count_warning(warnings: list[str], count: int, noun: str, what: str) -> None:
