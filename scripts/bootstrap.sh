@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Install what this machine lacks: Debian packages (audio rendering, Redis, PostgreSQL for the
-# integration tests), then the pinned Python packages in .venv. Re-running skips what is there.
+# integration tests, Node.js for the pages' JavaScript), then the pinned Python packages in .venv
+# and the browser libraries in static/vendor. Re-running skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(fluidsynth timgm6mb-soundfont flac lame redis-server postgresql)
 [ "${WITH_BROWSER:-1}" = 1 ] && APT_PACKAGES+=(chromium)
+# Node.js and npm build the pages' JavaScript (scripts/vendor.sh); Debian's, unless one is on PATH.
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

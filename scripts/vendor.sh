@@ -9,10 +9,18 @@ VENDOR=static/vendor
 SOUNDFONT="${ARENA_SOUNDFONT:-/usr/share/sounds/sf2/TimGM6mb.sf2}"
 want="$(sha256sum package-lock.json scripts/vendor.sh scripts/vendor/*.mjs | sha256sum | cut -d' ' -f1)"
 stamp="$VENDOR/.built.sha"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$VENDOR/TimGM6mb.sf2" ]; then
+BUILT=(spessasynth.min.js spessasynth_processor.min.js opensheetmusicdisplay.min.js TimGM6mb.sf2)
+built() { for file in "${BUILT[@]}"; do [ -f "$VENDOR/$file" ] || return 1; done; }
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && built; then
   exit 0
 fi
-command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm" >&2; exit 1; }
+for tool in node npm; do
+  command -v "$tool" >/dev/null || {
+    echo "$tool is missing: the pages' JavaScript is built with Node.js and npm" \
+      "(apt-get install nodejs npm, or scripts/bootstrap.sh does it)" >&2
+    exit 1
+  }
+done
 echo "==> building the browser libraries into $VENDOR (pinned in package-lock.json)"
 # No install scripts: nothing here needs one (esbuild's binary is its own npm package).
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
