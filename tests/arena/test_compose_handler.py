@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import wave
+from itertools import pairwise
 
 import pytest
-from django.conf import settings as django_settings
 
-from arena.accounts.models import User
-from arena.demo.services import demo_seed
-from arena.events.models import Team
-from arena.submissions.selectors import melody_list
 from arena.submissions.services import composition_create
 from composer.models import registry
 from composer.render.audio import wav_peak_dbfs
 from tasks.compose import compose
+from tests.factories.submissions import MelodyFactory
 from tests.stand_in_harmonizer import stand_in_harmonize
 
 
@@ -22,13 +19,9 @@ from tests.stand_in_harmonizer import stand_in_harmonize
 def composition(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setitem(registry.harmonizers, "gan", stand_in_harmonize)
-    demo = demo_seed(password=django_settings.DEMO_PASSWORD)
-    team = Team.objects.get(event=demo["live"], name="Fugue State")
-    melody = melody_list(team=team).get()
+    melody = MelodyFactory(slug="ode-to-joy")
     # Short, so the audio renders quickly on a busy machine.
-    return composition_create(
-        melody=melody, user=User.objects.get(username="alice"), seconds=10, style="space"
-    )
+    return composition_create(melody=melody, user=melody.uploaded_by, seconds=10, style="space")
 
 
 def test_compose_writes_midi_roll_audio_and_metrics(composition):
@@ -45,7 +38,18 @@ def test_compose_writes_midi_roll_audio_and_metrics(composition):
     with wave.open(composition.audio.path, "rb") as audio:
         assert audio.getframerate() == 44_100
         assert audio.getnframes() > 44_100  # more than a second of sound
+        sounding = audio.getnframes() / audio.getframerate()
     assert wav_peak_dbfs(composition.audio.path) < -1.0
+    # The page's audio: an MP3 of the same master, light enough for a phone (≤ 1.5 MB a minute).
+    mp3 = composition.audio_compressed.read()
+    assert mp3[:3] == b"ID3" or mp3[:2] in (b"\xff\xfb", b"\xff\xf3")
+    assert 10_000 < len(mp3) <= 1_500_000 * sounding / 60
+    assert result["audio_compressed"] == composition.audio_compressed.name
+    # The form, for the page to mark: statement, variations and cadence, end to end.
+    sections = result["sections"]
+    assert sections[0]["kind"] == "statement" and sections[-1]["kind"] == "cadence"
+    assert sections[0]["start"] == 0
+    assert all(a["end"] == b["start"] for a, b in pairwise(sections))
     assert 0.0 <= composition.metrics["in_scale_rate"] <= 1.0
     assert result["metrics"] == composition.metrics
     import music21  # the sheet music reads back as the four voices
@@ -59,5 +63,6 @@ def test_compose_without_audio_still_delivers_midi_and_roll(composition, monkeyp
     result = compose(composition.job, lambda fraction, message: None)
     composition.refresh_from_db()
     assert composition.midi and composition.roll and composition.sheet_music
-    assert not composition.audio
+    assert not composition.audio and not composition.audio_compressed
+    assert result["audio_compressed"] is None and result["sections"]
     assert "COMPOSER_SOUNDFONT" in result["warnings"][0]

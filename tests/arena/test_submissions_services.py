@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from arena.accounts.models import User
-from arena.demo.services import demo_seed
 from arena.events.models import Phase, Team
 from arena.jobs.models import JobKind, JobStatus
 from arena.submissions.models import Composition, Melody, MelodySource
@@ -22,6 +20,8 @@ from arena.submissions.services import (
 )
 from composer.data.samples import sample_melodies
 from composer.errors import InputError
+from tests.factories.events import TeamFactory, team_founder
+from tests.factories.submissions import MelodyFactory
 
 
 @pytest.fixture
@@ -31,18 +31,16 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo(db, media):  # type: ignore[no-untyped-def]
-    return demo_seed(password=django_settings.DEMO_PASSWORD)
+def team(db, media) -> Team:  # type: ignore[no-untyped-def]
+    """A team of an event in its composing phase, with the sample tune Ode to Joy."""
+    team = TeamFactory()
+    MelodyFactory(team=team, slug="ode-to-joy")
+    return team
 
 
 @pytest.fixture
-def team(demo) -> Team:
-    return Team.objects.get(event=demo["live"], name="Fugue State")
-
-
-@pytest.fixture
-def alice(demo) -> User:
-    return User.objects.get(username="alice")
+def alice(team) -> User:
+    return team_founder(team)
 
 
 def _finish(composition: Composition, status: str = JobStatus.DONE) -> None:
@@ -50,7 +48,7 @@ def _finish(composition: Composition, status: str = JobStatus.DONE) -> None:
     composition.job.save(update_fields=["status"])
 
 
-def test_demo_team_starts_with_a_sample_melody(team):
+def test_a_sample_melody_is_stored_with_what_composer_read_of_it(team):
     melody = melody_list(team=team).get()
     assert melody.source == MelodySource.SAMPLE
     assert melody.title == "Ode to Joy"

@@ -5,10 +5,8 @@ checkpoint after a lost worker."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 
 from arena.accounts.models import User
-from arena.demo.services import demo_seed
 from arena.events.models import Team
 from arena.jobs.models import JobKind, JobStatus
 from arena.jobs.services import job_start
@@ -20,14 +18,18 @@ from composer.models import shipped
 from tasks.compose import compose
 from tasks.jobs import run_job
 from tasks.training import train_gan
+from tests.factories.accounts import UserFactory
+from tests.factories.events import TeamFactory
+from tests.factories.submissions import MelodyFactory
 from tests.integration.stand_in_shipped_models import stand_in_models
 
 
 @pytest.fixture
 def team(db, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    demo = demo_seed(password=django_settings.DEMO_PASSWORD)
-    return Team.objects.get(event=demo["live"], name="Fugue State")
+    team = TeamFactory(members=[UserFactory(username="alice"), UserFactory(username="bob", display_name="Bob")])
+    MelodyFactory(team=team)
+    return team
 
 
 def _start(team: Team, steps: int = 10, *, running: bool = True) -> TrainingRun:
