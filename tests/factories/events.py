@@ -19,16 +19,19 @@ from tests.factories.accounts import OrganiserFactory, UserFactory
 
 class EventFactory(DjangoModelFactory[Event]):
     """An event in its composing phase: registration opened 10 days ago, composing 3 days ago,
-    judging opens in 11 days and the results in 18 (the demo's live event's dates)."""
+    judging opens in 11 days and the results in 18 (the demo's live event's dates);
+    `finished=True`: its results came out a month ago."""
 
     class Meta:
         model = Event
 
     class Params:
-        start = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
-        finished = factory.Trait(  # results published weeks ago, as the demo's finished event
-            phase=Phase.RESULTS,
-            start=factory.LazyFunction(lambda: timezone.now() - timedelta(days=60)),
+        finished = factory.Trait(phase=Phase.RESULTS)
+        # When registration opened: weeks ago for an event with results, as the demo's.
+        start = factory.LazyAttribute(
+            lambda event: (
+                timezone.now() - timedelta(days=60 if event.phase == Phase.RESULTS else 10)
+            )
         )
 
     name = factory.Sequence(lambda n: f"Workshop {n}")
