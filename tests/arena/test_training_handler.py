@@ -27,7 +27,9 @@ from tests.integration.stand_in_shipped_models import stand_in_models
 @pytest.fixture
 def team(db, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    team = TeamFactory(members=[UserFactory(username="alice"), UserFactory(username="bob", display_name="Bob")])
+    team = TeamFactory(
+        members=[UserFactory(username="alice"), UserFactory(username="bob", display_name="Bob")]
+    )
     MelodyFactory(team=team)
     return team
 
