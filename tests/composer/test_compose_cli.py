@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import music21
+import pretty_midi
 import pytest
 
 import composer.models.arcnn
@@ -42,8 +43,10 @@ def test_compose_writes_the_piece_and_prints_the_summary(
     printed = capsys.readouterr().out
     assert "stays in D major" in printed or "mostly in D major" in printed
     assert "notes embellished" in printed
-    back = midi_to_score(out)
-    assert back.n_voices == 4  # celesta, choir, pad, sub bass
+    # A track for each instrument's voice: celesta; choir and pad on three each; sub bass.
+    tracks = [i.name for i in pretty_midi.PrettyMIDI(str(out)).instruments]
+    assert len(tracks) == 8
+    assert {t.split(" - ")[0] for t in tracks} == {"Soprano", "Alto", "Tenor", "Bass"}
     assert (tmp_path / "ode.json").is_file() and (tmp_path / "ode.png").is_file()
     assert len(music21.converter.parse(str(tmp_path / "ode.musicxml")).parts) == 4
 
