@@ -150,10 +150,14 @@ def test_the_history_compares_finished_pieces_and_picks_the_entry(client, demo):
         piece.job.status = JobStatus.DONE
         piece.job.save()
 
+    first.audio_compressed.save("piece.mp3", ContentFile(b"ID3"), save=True)
     waiting = compose(3)
     html = client.get("/events/space-odyssey/studio/").content.decode()
+    # The studio plays a piece's light MP3 where it has one, else its WAV.
+    assert f'src="/compositions/{first.pk}/audio_compressed/"' in html
+    assert f'src="/compositions/{first.pk}/audio/"' not in html
+    assert f'src="/compositions/{second.pk}/audio/"' in html
     for piece in (first, second):
-        assert f'src="/compositions/{piece.pk}/audio/"' in html
         assert f'action="/compositions/{piece.pk}/submit/"' in html
     assert f'src="/compositions/{waiting.pk}/audio/"' not in html  # not finished: nothing to hear
     assert "0.25 per bar" in html and "0.00 per bar" in html and html.count("6.5") == 2
