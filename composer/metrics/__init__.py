@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from composer.constants import REST, VOICE_RANGES, VOICES
+from composer.metrics.audit import teacher_audit
+from composer.metrics.verticals import bar_spans, pair_verticals
 from composer.score import Score
 from composer.theory import scale_pitch_classes
 
@@ -46,30 +48,11 @@ def _nan_if_empty(numerator: float, denominator: float) -> float:
     return float(numerator) / denominator if denominator else math.nan
 
 
-def bar_spans(score: Score) -> list[tuple[int, int]]:
-    """(start, end exclusive) of each bar, a pickup and a final partial bar included."""
-    starts = score.bar_starts()
-    return list(zip(starts, [*starts[1:], score.n_steps], strict=True))
-
-
-def _pair_verticals(score: Score, i: int, j: int) -> np.ndarray:
-    """(2, k) pitches of voices i and j at each step where a new vertical of the pair begins."""
-    pitches = score.pitches[[i, j]]
-    if score.n_steps == 0:
-        return pitches.astype(np.int32)
-    silent = pitches == REST
-    falls_silent = np.zeros_like(silent)
-    falls_silent[:, 1:] = silent[:, 1:] & ~silent[:, :-1]
-    change = (score.onsets[[i, j]] | falls_silent).any(axis=0)
-    change[0] = True
-    return pitches[:, change].astype(np.int32)
-
-
 def _parallels(score: Score, classes: Sequence[int]) -> int:
     count = 0
     for i in range(score.n_voices):
         for j in range(i + 1, score.n_voices):
-            vert = _pair_verticals(score, i, j)
+            vert = pair_verticals(score, i, j)
             sounding = (vert != REST).all(axis=0)
             both = sounding[:-1] & sounding[1:]  # both voices sound at both verticals
             move = np.diff(vert, axis=1)
@@ -115,7 +98,7 @@ def crossing_count(score: Score) -> int:
     """The number of crossed verticals in the piece (`voice_crossings_per_bar`'s numerator)."""
     count = 0
     for v in range(score.n_voices - 1):
-        upper, lower = _pair_verticals(score, v, v + 1)
+        upper, lower = pair_verticals(score, v, v + 1)
         count += int(((upper != REST) & (lower != REST) & (lower > upper)).sum())
     return count
 
@@ -307,7 +290,8 @@ PER_VOICE = {
 
 def piece_metrics(score: Score, reference: Score | None = None) -> dict[str, float]:
     """Every metric of one piece, with per-voice keys; with a reference (Bach's harmonization of the
-    same soprano) also `tonal_distance` and `frame_accuracy` (and its per-voice keys for A/T/B)."""
+    same soprano) also `tonal_distance` and `frame_accuracy` (and its per-voice keys for A/T/B);
+    for four voices the teacher's audit too (composer.metrics.audit)."""
     voices = range(score.n_voices)
     out: dict[str, float] = {
         "parallel_5ths_8ves_per_bar": parallel_5ths_8ves_per_bar(score),
@@ -326,6 +310,7 @@ def piece_metrics(score: Score, reference: Score | None = None) -> dict[str, flo
         out["frame_accuracy"] = frame_accuracy(score, reference)
         for v in range(1, min(score.n_voices, reference.n_voices)):
             out[f"frame_accuracy_{voice_name(v)}"] = frame_accuracy(score, reference, [v])
+    out |= teacher_audit(score, reference)
     return out
 
 

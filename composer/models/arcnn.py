@@ -367,12 +367,18 @@ def _decoded(
     classes: torch.Tensor,
     strikes: torch.Tensor,
     context: torch.Tensor,
-    melody: np.ndarray,
+    score: Score,
     rules: VoiceLeadingRules,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The sample's lower voices re-chosen jointly among the model's likeliest notes for each,
-    avoiding parallels and crossings (composer.models.decoding), as the GAN's are."""
-    lower = decode_voices(voice_log_probs(model, classes, strikes, context), melody, rules)
+    avoiding the teacher's faults (composer.models.decoding), as the GAN's are."""
+    lower = decode_voices(
+        voice_log_probs(model, classes, strikes, context),
+        score.pitches[0],
+        rules,
+        key=(score.tonic, score.mode),
+        pickup_steps=score.pickup_steps,
+    )
     classes = classes.clone()
     classes[0, 1:] = torch.from_numpy(lower).to(classes.device)
     return classes, _restrikes(classes, strikes)
@@ -388,7 +394,7 @@ def _resample_lower_voices(
     region[:, 1:] = True
     classes, strikes = gibbs(model, classes, strikes, context, region, **sampling)
     if rules is not None:
-        classes, strikes = _decoded(model, classes, strikes, context, score.pitches[0], rules)
+        classes, strikes = _decoded(model, classes, strikes, context, score, rules)
     return _with_kept(_as_score(score, classes, strikes), score, (0,))
 
 

@@ -1,13 +1,22 @@
-"""Voice-leading decoding: the most likely alto, tenor and bass that also obey the basic rules.
+"""Voice-leading decoding: the most likely alto, tenor and bass that a counterpoint teacher
+would also pass.
 
 A model that scores each voice and step on its own (the GAN's per-step softmax) cannot see that
 its favourite alto and its favourite bass together make parallel fifths. This decoder keeps the
 model's top `k` choices per voice and step and finds, by Viterbi over the joint states, the path
-that maximises the model's log-probability minus penalties for
-- parallel fifths and octaves (any pair of voices, the melody included, as `composer.metrics`
-  counts them: both voices move the same way into the same perfect interval),
-- voice crossings and spacing wider than an octave between the upper voices,
+that maximises the model's log-probability minus weighted penalties for every fault of the
+teacher's audit (composer.metrics.audit) that a first-order search can see:
+- parallel fifths and octaves by similar AND by contrary motion (a ban on one alone only moves
+  the fault next door), hidden fifths/octaves in the outer voices, overlaps;
+- awkward melodic leaps in alto, tenor and bass (tritone, sevenths, over an octave in the inner
+  voices, the augmented and diminished intervals of minor), and a small cost per semitone of
+  leap, since inner voices move mostly by step;
+- chordal sevenths and the bass's leading tone that do not resolve;
+- voice crossings, spacing wider than an octave between the upper voices;
+- thin sonorities (two pitch classes or fewer) and, on the beat, sonorities that are no complete
+  triad or seventh chord; a doubled leading tone;
 - changing pitch (a small cost, so voices hold notes instead of flickering between near-ties).
+The weights are tuned on the valid split and written in the model cards.
 
 Time is compressed into segments where neither the melody nor any voice's candidates change, so
 the search runs per musical event, not per 16th note. numpy only.
@@ -20,19 +29,45 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from composer.constants import LOWEST_PITCH, REST
+from composer.constants import LOWEST_PITCH, REST, STEPS_PER_BEAT
+from composer.metrics.chords import CHORD_SHAPES, CHORD_TYPES, SHAPE_TABLE, chord_of
 from composer.models.features import REST_CLASS
 from composer.score import Score
 
 PAIRS = list(itertools.combinations(range(4), 2))
+ADJACENT = ((0, 1), (1, 2), (2, 3))
 
 
 @dataclass(frozen=True)
 class VoiceLeadingRules:
-    candidates: int = 3  # top-k classes per voice and step (4 measured no better, twice as slow)
-    parallel: float = 6.0  # nats per parallel fifth or octave
+    candidates: int = 3  # top-k classes per voice and step
+    parallel: float = 6.0  # nats per parallel fifth or octave by similar motion
+    contrary: float = 6.0  # ... and by contrary motion
+    hidden: float = 1.5  # nats per hidden fifth/octave in the outer voices
+    overlap: float = 0.5  # nats per voice moving past its neighbour's previous pitch
     crossing: float = 3.0  # nats per crossed pair of adjacent voices
     spacing: float = 1.0  # nats per upper-voice gap wider than an octave
+    leap: float = 2.0  # nats per awkward melodic interval in alto, tenor or bass
+    leap_size: float = 0.0  # nats per semitone of a lower voice's move beyond a whole tone
+    seventh: float = 3.0  # nats per chordal seventh that does not fall by step
+    leading: float = 1.0  # nats per leading tone in the bass, on a dominant, not rising
+    thin: float = 1.5  # nats per sonority of two pitch classes or fewer
+    incomplete: float = 1.0  # nats per beat on no complete triad or seventh chord
+    doubled_leading: float = 1.0  # nats per sonority with the leading tone twice
+    # Nats added on the beat per chord type (composer.metrics.chords.CHORD_TYPES): Bach's
+    # harmonic vocabulary (his dominant sevenths above all) as a prior, fitted on valid.
+    chord_bonus: tuple[tuple[str, float], ...] = (
+        ("major", -0.38),
+        ("minor", -0.26),
+        ("diminished", 1.16),
+        ("augmented", -0.57),
+        ("dominant7", 1.3),
+        ("minor7", -0.22),
+        ("half_diminished7", 1.48),
+        ("diminished7", 3.0),
+        ("major7", -0.38),
+        ("other", 0.26),
+    )
     change: float = 0.3  # nats per pitch change of a voice
     offbeat_change: float = 1.5  # more when it falls on a 16th between eighths: no flicker
 
@@ -52,9 +87,45 @@ def _segments(soprano: np.ndarray, cand: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
-def _state_costs(state: np.ndarray, rules: VoiceLeadingRules) -> np.ndarray:
-    """Cost of each joint state (..., 4 pitches incl. the melody) on its own: crossings and
-    spacing."""
+# Chord of every pitch-class set, as a 12-bit mask: 0 thin, 1 complete tertian, 2 other; the
+# root and the seventh's pitch class (-1 where there is none).
+def _chord_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    kind = np.full(4096, 2, dtype=np.int8)
+    root = np.full(4096, -1, dtype=np.int8)
+    seventh = np.full(4096, -1, dtype=np.int8)
+    for mask in range(4096):
+        pcs = frozenset(pc for pc in range(12) if mask >> pc & 1)
+        if len(pcs) <= 2:
+            kind[mask] = 0
+        elif pcs in SHAPE_TABLE:
+            name, r = SHAPE_TABLE[pcs]
+            kind[mask], root[mask] = 1, r
+            if len(CHORD_SHAPES[name]) == 4:
+                seventh[mask] = (r + max(CHORD_SHAPES[name])) % 12
+    return kind, root, seventh
+
+
+CHORD_KIND, CHORD_ROOT, CHORD_SEVENTH = _chord_tables()
+CHORD_TYPE_INDEX = np.array(
+    [
+        CHORD_TYPES.index(chord_of(frozenset(pc for pc in range(12) if mask >> pc & 1))[0])
+        for mask in range(4096)
+    ],
+    dtype=np.int8,
+)
+
+
+def _pc_mask(state: np.ndarray) -> np.ndarray:
+    sounding = state != REST
+    bits = np.where(sounding, np.left_shift(1, np.where(sounding, state % 12, 0)), 0)
+    return np.bitwise_or.reduce(bits, axis=-1)
+
+
+def _state_costs(
+    state: np.ndarray, rules: VoiceLeadingRules, on_beat: np.ndarray, tonic: int | None
+) -> np.ndarray:
+    """Cost of each joint state (N, S, 4 pitches incl. the melody) on its own: crossings,
+    spacing, thin or incomplete chords, a doubled leading tone."""
     cost = np.zeros(state.shape[:-1])
     for upper in range(3):
         hi, lo = state[..., upper], state[..., upper + 1]
@@ -62,34 +133,113 @@ def _state_costs(state: np.ndarray, rules: VoiceLeadingRules) -> np.ndarray:
         cost += rules.crossing * (both & (lo > hi))
         if upper < 2:
             cost += rules.spacing * (both & (hi - lo > 12))
+    full = (state != REST).sum(axis=-1) >= 3
+    mask = _pc_mask(state)
+    kind = CHORD_KIND[mask]
+    cost += rules.thin * (full & (kind == 0))
+    if rules.chord_bonus:
+        bonus = np.zeros(len(CHORD_TYPES))
+        for name, value in rules.chord_bonus:
+            bonus[CHORD_TYPES.index(name)] = value
+        cost -= bonus[CHORD_TYPE_INDEX[mask]] * (full & on_beat[:, None])
+    cost += rules.incomplete * (full & (kind != 1) & on_beat[:, None])
+    if tonic is not None:
+        leading = ((state % 12) == (tonic + 11) % 12) & (state != REST)
+        cost += rules.doubled_leading * (leading.sum(axis=-1) >= 2)
     return cost
 
 
+def _awkward(
+    move: np.ndarray, low: np.ndarray, high: np.ndarray, minor_tonic: int | None
+) -> np.ndarray:
+    """Tritones, sevenths, and in minor the augmented second and diminished fourth/seventh."""
+    size = np.abs(move)
+    awkward = np.isin(size % 12, (6, 10, 11)) & (size < 24)
+    if minor_tonic is not None:
+        lo_deg, hi_deg = (low - minor_tonic) % 12, (high - minor_tonic) % 12
+        aug2 = (size == 3) & (((lo_deg == 8) & (hi_deg == 11)) | ((lo_deg == 11) & (hi_deg == 8)))
+        dim = np.isin(size, (4, 9)) & (
+            ((lo_deg == 11) & np.isin(hi_deg, (3, 8))) | ((hi_deg == 11) & np.isin(lo_deg, (3, 8)))
+        )
+        awkward |= aug2 | dim
+    return awkward
+
+
 def _transition_costs(
-    prev: np.ndarray, cur: np.ndarray, rules: VoiceLeadingRules, offbeat: np.ndarray
+    prev: np.ndarray,
+    cur: np.ndarray,
+    rules: VoiceLeadingRules,
+    offbeat: np.ndarray,
+    key: tuple[int, str] | None,
 ) -> np.ndarray:
     """(N, S_prev, S_cur) costs of moving between the joint states (N, S, 4) of consecutive
-    segments: parallels and pitch changes; `offbeat` (N,) marks moves on a 16th offbeat."""
-    p = prev[:, :, None, :]
-    c = cur[:, None, :, :]
+    segments: parallels, hidden outer fifths, overlaps, leaps, unresolved tendency tones and
+    pitch changes; `offbeat` (N,) marks moves on a 16th offbeat."""
+    p = prev[:, :, None, :].astype(np.int32)
+    c = cur[:, None, :, :].astype(np.int32)
     sounding = (p != REST) & (c != REST)
-    motion = np.where(sounding, np.sign(c - p), 0)
+    move = np.where(sounding, c - p, 0)
+    motion = np.sign(move)
     per_change = rules.change + rules.offbeat_change * offbeat
     cost = per_change[:, None, None] * np.sum((p[..., 1:] != c[..., 1:]), axis=-1)
     for i, j in PAIRS:
-        same_way = (motion[..., i] == motion[..., j]) & (motion[..., i] != 0)
+        moving = (motion[..., i] != 0) & (motion[..., j] != 0)
+        same_way = motion[..., i] == motion[..., j]
         before = (p[..., i] - p[..., j]) % 12
         after = (c[..., i] - c[..., j]) % 12
-        perfect = ((before == 0) & (after == 0)) | ((before == 7) & (after == 7))
-        cost = cost + rules.parallel * (same_way & perfect)
+        perfect = (before == after) & ((after == 0) | (after == 7))
+        cost = cost + rules.parallel * (moving & same_way & perfect)
+        cost = cost + rules.contrary * (moving & ~same_way & perfect)
+        if (i, j) == (0, 3):
+            into = ((after == 0) | (after == 7)) & (before != after)
+            leap = np.abs(move[..., 0]) > 2
+            cost = cost + rules.hidden * (moving & same_way & into & leap)
+    for upper, lower in ADJACENT:
+        both = sounding[..., upper] & sounding[..., lower]
+        past = (c[..., lower] > p[..., upper]) | (c[..., upper] < p[..., lower])
+        moved = (move[..., upper] != 0) | (move[..., lower] != 0)
+        cost = cost + rules.overlap * (both & past & moved)
+    minor_tonic = key[0] if key is not None and key[1] == "minor" else None
+    for voice in (1, 2, 3):
+        m = move[..., voice]
+        lo, hi = np.minimum(p[..., voice], c[..., voice]), np.maximum(p[..., voice], c[..., voice])
+        bad = _awkward(m, lo % 12, hi % 12, minor_tonic) & (m != 0)
+        if voice < 3:
+            bad |= np.abs(m) > 12
+        cost = cost + rules.leap * bad + rules.leap_size * np.maximum(np.abs(m) - 2, 0)
+    # A chordal seventh falls by step (or waits, held); the bass's leading tone on a dominant
+    # rises to the tonic (or waits).
+    mask = _pc_mask(prev)[:, :, None]
+    seventh = CHORD_SEVENTH[mask]
+    for voice in (0, 1, 2, 3):  # the melody too: then the chord should not make it a seventh
+        m = move[..., voice]
+        on_seventh = sounding[..., voice] & (p[..., voice] % 12 == seventh) & (seventh >= 0)
+        cost = cost + rules.seventh * (on_seventh & (m != 0) & ~((m == -1) | (m == -2)))
+    if key is not None:
+        tonic = key[0]
+        root = CHORD_ROOT[mask]
+        leading = (tonic + 11) % 12
+        diminished7 = CHORD_TYPE_INDEX[mask] == CHORD_TYPES.index("diminished7")
+        dominant = (root == (tonic + 7) % 12) | (root == leading)
+        dominant |= diminished7 & ((mask >> leading) & 1 == 1)
+        bass_leading = sounding[..., 3] & (p[..., 3] % 12 == leading) & dominant
+        m = move[..., 3]
+        cost = cost + rules.leading * (bass_leading & (m != 0) & (m != 1))
     return cost
 
 
 def decode_voices(
-    log_probs: np.ndarray, soprano: np.ndarray, rules: VoiceLeadingRules | None = None
+    log_probs: np.ndarray,
+    soprano: np.ndarray,
+    rules: VoiceLeadingRules | None = None,
+    *,
+    key: tuple[int, str] | None = None,
+    pickup_steps: int = 0,
 ) -> np.ndarray:
     """Classes (3, T) for alto, tenor, bass from their log-probabilities (3, T, classes) under the
-    melody's pitches (T,), maximising log-probability minus the rules' penalties."""
+    melody's pitches (T,), maximising log-probability minus the rules' penalties. `key`
+    (tonic, mode) lets the leading-tone rules and minor's augmented intervals apply;
+    `pickup_steps` places the beats."""
     rules = rules or VoiceLeadingRules()
     k = rules.candidates
     order = np.argsort(-log_probs, axis=-1)[..., :k]  # (3, T, k)
@@ -106,8 +256,10 @@ def decode_voices(
     summed = np.concatenate([np.zeros((3, 1, k)), np.cumsum(cand_lp, axis=1)], axis=1)
     per_segment = summed[:, ends] - summed[:, starts]  # (3, N, k): log-prob over the segment
     emit = sum(per_segment[v][:, combos[:, v]] for v in range(3))  # (N, S)
-    local = emit - _state_costs(states, rules)
-    moves = _transition_costs(states[:-1], states[1:], rules, starts[1:] % 2 == 1)
+    on_beat = (starts - pickup_steps) % STEPS_PER_BEAT == 0
+    tonic = key[0] if key is not None else None
+    local = emit - _state_costs(states, rules, on_beat, tonic)
+    moves = _transition_costs(states[:-1], states[1:], rules, starts[1:] % 2 == 1, key)
 
     scores = local[0]
     back = np.zeros((len(starts), len(combos)), dtype=np.int64)
@@ -154,8 +306,9 @@ def keep_sound_changes(
     melody_too: bool = False,
     steady_rhythm: bool = False,
 ) -> Score:
-    """The draft with those of the proposal's changes that add no parallel fifth or octave and no
-    voice crossing: a refinement that can only improve the draft's voice leading.
+    """The draft with those of the proposal's changes that add none of the teacher's faults it
+    checks — parallel fifths or octaves (similar or contrary motion), voice crossings, hidden
+    outer fifths and awkward leaps, thin beats: a refinement that can only improve the draft.
 
     Changes are taken run by run (a voice's span of consecutive changed steps), in a seeded
     random order, each kept only if no count rises. The melody's changes are considered with
@@ -163,10 +316,18 @@ def keep_sound_changes(
     `steady_rhythm`, the lower voices' notes shorter than an eighth count too: a rewrite of the
     harmony that would only make the inner voices flicker in 16ths is not taken.
     """
-    from composer.metrics import crossing_count, parallel_count
+    from composer.metrics import crossing_count
+    from composer.metrics.audit import hidden_outer_count, leap_count, parallel_counts
+    from composer.metrics.chords import THIN, beat_chords
 
     def count(score: Score) -> tuple[int, ...]:
-        faults = (parallel_count(score), crossing_count(score))
+        thin = sum(kind == THIN for kind, _ in beat_chords(score))
+        faults = (
+            sum(parallel_counts(score)),
+            crossing_count(score),
+            hidden_outer_count(score) + leap_count(score),
+            thin,
+        )
         return (*faults, short_note_count(score)) if steady_rhythm else faults
 
     current = draft.with_pitches(draft.pitches.copy(), draft.onsets.copy())

@@ -245,7 +245,13 @@ def harmonize(
     if rules is None:
         classes = log_probs.argmax(-1)
     else:
-        classes = decode_voices(log_probs, melody.pitches[0], rules)
+        classes = decode_voices(
+            log_probs,
+            melody.pitches[0],
+            rules,
+            key=(melody.tonic, melody.mode),
+            pickup_steps=melody.pickup_steps,
+        )
     strikes = (strike_logits[0] > 0).cpu().numpy()[:, : melody.n_steps]
     lower_pitches, lower_onsets = classes_to_grid(classes, strikes)
     pitches = np.concatenate([melody.pitches[:1], lower_pitches])

@@ -115,3 +115,57 @@ def test_a_steady_refinement_refuses_changes_that_only_add_sixteenth_note_flicke
     steady = keep_sound_changes(draft, proposal, seed=0, steady_rhythm=True)
     assert list(steady.pitches[2]) == [60] * 16  # the flicker is refused
     assert list(steady.pitches[3]) == [48] * 8 + [41] * 8  # the held change is taken
+
+
+def _bass_case(second_bass: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    # Soprano G4 -> C5 (up a fourth). The bass's favourite is G3 -> C3: octaves by contrary
+    # motion (an octave to two octaves, the voices moving apart); the alternative E3 is a tenth
+    # below the soprano. Alto D4 -> E4, tenor B3 -> G3.
+    soprano = np.array([67] * 4 + [72] * 4)
+    choices = {
+        **_held(0, range(0, 4), {62: -0.1}),
+        **_held(0, range(4, 8), {64: -0.1}),
+        **_held(1, range(0, 4), {59: -0.1}),
+        **_held(1, range(4, 8), {55: -0.1}),
+        **_held(2, range(0, 4), {55: -0.1}),
+        **_held(2, range(4, 8), second_bass),
+    }
+    return _log_probs(8, choices), soprano
+
+
+def test_octaves_by_contrary_motion_are_avoided_too():
+    log_probs, soprano = _bass_case({48: -0.4, 52: -1.0})
+    raw = log_probs.argmax(-1) + LOWEST_PITCH
+    assert list(raw[2][4:]) == [48] * 4  # the raw choice: G3 -> C3 under G4 -> C5
+    decoded = decode_voices(log_probs, soprano) + LOWEST_PITCH
+    assert list(decoded[2][4:]) == [52] * 4  # E3: a tenth below the soprano's C5
+    no_contrary = VoiceLeadingRules(contrary=0.0)
+    assert list(decode_voices(log_probs, soprano, no_contrary)[2][4:] + LOWEST_PITCH) == [48] * 4
+
+
+def test_an_awkward_leap_in_an_inner_voice_is_avoided():
+    # Tenor F3 -> B3 (a tritone) is the model's favourite; G3 is nearly as likely.
+    soprano = np.array([72] * 4 + [71] * 4)
+    choices = {
+        **_held(0, range(8), {67: -0.1}),
+        **_held(1, range(0, 4), {53: -0.1}),
+        **_held(1, range(4, 8), {59: -0.3, 55: -0.6}),
+        **_held(2, range(8), {43: -0.1}),
+    }
+    log_probs = _log_probs(8, choices)
+    decoded = decode_voices(log_probs, soprano, VoiceLeadingRules(incomplete=0, thin=0))
+    assert list(decoded[1][4:] + LOWEST_PITCH) == [55] * 4
+
+
+def test_a_thin_sonority_costs_when_a_full_chord_is_at_hand():
+    # C5 over G3 and C3, the alto choosing between C4 (C-G only: thin) and E4 (a C major triad).
+    soprano = np.array([72] * 4)
+    choices = {
+        **_held(0, range(4), {60: -0.2, 64: -0.4}),
+        **_held(1, range(4), {55: -0.1}),
+        **_held(2, range(4), {48: -0.1}),
+    }
+    log_probs = _log_probs(4, choices)
+    assert list(decode_voices(log_probs, soprano)[0] + LOWEST_PITCH) == [64] * 4
+    plain = VoiceLeadingRules(thin=0.0, incomplete=0.0, chord_bonus=())
+    assert list(decode_voices(log_probs, soprano, plain)[0] + LOWEST_PITCH) == [60] * 4
