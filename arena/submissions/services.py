@@ -307,8 +307,10 @@ def composition_finish(
         "models": models,
         "metrics": metrics,
         "warnings": warnings,
+        # Each section's place and what a teacher would mark in it (composer's audit figures).
         "sections": [
             {"kind": str(s["kind"]), "start": int(s["start"]), "end": int(s["end"])}
+            | {k: float(v) for k, v in s.items() if k.startswith(("audit_", "chord_", "notes_"))}
             for s in sections or []
         ],
     }

@@ -47,6 +47,7 @@ from arena.submissions.services import (
     melody_create_from_sample,
     melody_create_from_upload,
 )
+from arena.submissions.teacher_marks import composition_teacher_marks
 from arena.training.selectors import team_model_list
 from composer.errors import InputError
 
@@ -275,6 +276,7 @@ def composition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": composition.team.event,
             "job": composition.job,
             "metrics": composition_metrics_in_words(composition=composition),
+            "marks": composition_teacher_marks(composition=composition),
             "warnings": composition.job.result.get("warnings", []),
         },
     )

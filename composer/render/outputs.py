@@ -12,6 +12,7 @@ from pathlib import Path
 
 from composer.compose.pipeline import ComposedPiece
 from composer.metrics import jsonable
+from composer.metrics.bach_audit import bach_audit, section_audits
 
 
 def performance(composition: ComposedPiece):  # a pretty_midi.PrettyMIDI
@@ -45,6 +46,13 @@ def report(composition: ComposedPiece, audio: dict[str, float] | None = None) ->
         "embellished_notes": len(composition.embellished),
         "audio": audio,
         "metrics": jsonable(composition.metrics),
+        # What a teacher would mark, section by section, with Bach's rates beside.
+        "audit": {
+            "sections": section_audits(
+                composition.score, [(s.kind, s.start, s.end) for s in composition.sections]
+            ),
+            "bach": bach_audit(),
+        },
     }
 
 

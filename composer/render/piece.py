@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from composer.compose.pipeline import Progress, compose
+from composer.metrics.bach_audit import section_audits
 from composer.score import Score
 
 MODELS = ("hybrid", "gan", "arcnn")  # the shipped choices; other names are registered models
@@ -28,8 +29,9 @@ class PieceFiles:
     models: str
     metrics: dict[str, float]
     warnings: list[str] = field(default_factory=list)
-    # The form in 16th-note steps, as composed: [{"kind": "statement", "start": 0, "end": 64}, …]
-    sections: list[dict[str, int | str]] = field(default_factory=list)
+    # The form in 16th-note steps, as composed, each section with its audit figures:
+    # [{"kind": "statement", "start": 0, "end": 64, "audit_leaps_per_bar": 0.0, …}, …]
+    sections: list[dict[str, object]] = field(default_factory=list)
 
 
 def model_choice(name: str, device: str = "cpu") -> dict[str, Any]:
@@ -100,5 +102,6 @@ def compose_piece(
         models=piece.models,
         metrics=piece.metrics,
         warnings=warnings,
-        sections=[{"kind": s.kind, "start": s.start, "end": s.end} for s in piece.sections],
+        # Each section with what a teacher would mark in it (composer.metrics.bach_audit).
+        sections=section_audits(piece.score, [(s.kind, s.start, s.end) for s in piece.sections]),
     )

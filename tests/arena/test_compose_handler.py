@@ -66,3 +66,23 @@ def test_compose_without_audio_still_delivers_midi_and_roll(composition, monkeyp
     assert not composition.audio and not composition.audio_compressed
     assert result["audio_compressed"] is None and result["sections"]
     assert "COMPOSER_SOUNDFONT" in result["warnings"][0]
+
+
+def test_the_piece_page_shows_what_a_teacher_would_mark(composition, client):
+    from django.urls import reverse
+
+    from arena.jobs.services import job_finish, job_start
+
+    job_start(job_id=composition.job_id)
+    result = compose(composition.job, lambda fraction, message: None)
+    job_finish(job_id=composition.job_id, result=result)
+    sections = result["sections"]
+    assert all("audit_parallels_contrary_per_bar" in s for s in sections)
+    composition.refresh_from_db()
+    assert "audit_leaps_per_bar" in composition.metrics and "chord_tertian" in composition.metrics
+
+    client.force_login(composition.created_by)
+    page = client.get(reverse("composition-detail", args=[composition.pk])).content.decode()
+    assert "What a teacher would mark" in page
+    assert "Fifths/octaves by contrary motion" in page and "Whole piece" in page
+    assert '<th scope="col">Statement</th>' in page and '<th scope="col">Bach</th>' in page

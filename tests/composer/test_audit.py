@@ -201,3 +201,19 @@ def test_piece_metrics_carry_the_audit() -> None:
     chorale = load_chorales("valid")[0]
     metrics = piece_metrics(chorale, reference=chorale)
     assert {"audit_parallels_contrary_per_bar", "chord_dominant7", "chord_distance"} <= set(metrics)
+
+
+def test_sections_are_audited_with_bachs_rates_beside() -> None:
+    from composer.metrics.bach_audit import SHOWN, bach_audit, section_audits
+
+    chorale = load_chorales("valid")[0]
+    half = chorale.n_steps // 2
+    parts = section_audits(chorale, [("statement", 0, half), ("variation", half, chorale.n_steps)])
+    assert [p["kind"] for p in parts] == ["statement", "variation"]
+    assert parts[1]["start"] == half and set(SHOWN) <= set(parts[0])
+    whole = a.teacher_audit(chorale)
+    # Notes per bar of the halves average to the whole's (equal halves, whole bars or not).
+    mean = (parts[0]["notes_per_bar_bass"] + parts[1]["notes_per_bar_bass"]) / 2
+    assert mean == pytest.approx(whole["notes_per_bar_bass"], rel=0.15)
+    rates = bach_audit()
+    assert set(SHOWN) <= set(rates) and 0 < rates["chord_tertian"] < 1
