@@ -78,6 +78,7 @@ class Melody(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name_plural = "melodies"
 
     def __str__(self) -> str:
         return self.title
