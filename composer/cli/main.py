@@ -81,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="music metrics of a model against Bach's own")
     evaluate.add_argument("--model", default="bach", help="bach (the reference) or a model name")
-    evaluate.add_argument("--chorales", default=None, help="file with one corpus name per line")
+    evaluate.add_argument(
+        "--chorales",
+        default=None,
+        help="file naming the chorales, one a line: music21 corpus names (bach/bwv26.6) or "
+        "4-part MusicXML/MIDI paths (relative to the file); default: the valid split",
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(func=_evaluate)
 

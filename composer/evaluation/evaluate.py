@@ -1,7 +1,8 @@
 """`composer evaluate`: a model's harmonizations of Bach's sopranos, measured beside Bach's own.
 
 The model is any harmonizer of composer.models.registry; "bach" is the reference itself: its
-generated side is Bach's harmonization.
+generated side is Bach's harmonization. The headline is "Bach or not"
+(composer.evaluation.bach_or_not): how often a classifier tells the model's windows from Bach's.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from composer.errors import InputError
+from composer.evaluation.bach_or_not import MIN_CHORALES, WINDOW_BARS, BachOrNot, bach_or_not
+from composer.evaluation.sources import load_chorales_file, read_chorales_file
 from composer.metrics import average_metrics, jsonable, piece_metrics
 from composer.models.registry import get_harmonizer
 from composer.score import Score
@@ -34,6 +35,8 @@ class Evaluation:
     bach: list[dict[str, float]] = field(default_factory=list)  # per chorale
     generated: list[dict[str, float]] = field(default_factory=list)
     seconds: float = 0.0  # spent in the model, all chorales together
+    harmonizations: list[Score] = field(default_factory=list)  # the model's, one per chorale
+    bach_or_not: BachOrNot | None = None  # None with fewer than MIN_CHORALES chorales
 
     @property
     def seconds_per_chorale(self) -> float:
@@ -47,11 +50,15 @@ class Evaluation:
             "bach": jsonable(average_metrics(self.bach)),
             "generated": jsonable(average_metrics(self.generated)),
             "seconds_per_chorale": round(self.seconds_per_chorale, 4),
+            "bach_or_not": None if self.bach_or_not is None else self.bach_or_not.as_dict(),
         }
 
 
-def evaluate_chorales(model: str, chorales: Sequence[Score]) -> Evaluation:
-    """Metrics of Bach's chorales and of the model's harmonizations of their sopranos.
+def evaluate_chorales(
+    model: str, chorales: Sequence[Score], *, two_sample: bool = True, seed: int = 0
+) -> Evaluation:
+    """Metrics of Bach's chorales and of the model's harmonizations of their sopranos, and (with
+    `two_sample`, given at least MIN_CHORALES chorales) the Bach-or-not test between them.
 
     Both sides are measured against Bach's harmonization (so Bach's own `frame_accuracy` is 1 and
     `tonal_distance` 0). For "bach" the generated side is Bach's and no model runs (0 seconds).
@@ -62,51 +69,50 @@ def evaluate_chorales(model: str, chorales: Sequence[Score]) -> Evaluation:
         result.bach.append(piece_metrics(chorale, reference=chorale))
         if harmonize is None:
             result.generated.append(result.bach[-1])
+            result.harmonizations.append(chorale)
             continue
         start = time.perf_counter()
         generated = harmonize(soprano_of(chorale))
         result.seconds += time.perf_counter() - start
         result.generated.append(piece_metrics(generated, reference=chorale))
+        result.harmonizations.append(generated)
+    if two_sample and len(chorales) >= MIN_CHORALES:
+        result.bach_or_not = bach_or_not(chorales, result.harmonizations, seed=seed)
     return result
 
 
-def read_chorales_file(path: str) -> list[str]:
-    """Corpus names, one per line (e.g. `bach/bwv26.6`); blank lines and `#` comments ignored.
-
-    A bare `bwv26.6` means `bach/bwv26.6`. Repeated names are kept once.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the chorales file {path}: {exc}") from exc
-    names = []
-    for line in text.splitlines():
-        name = line.split("#", 1)[0].strip()
-        if name:
-            names.append(name if "/" in name else f"bach/{name}")
-    if not names:
-        raise InputError(f"the chorales file {path} names no chorale (one corpus name per line)")
-    return list(dict.fromkeys(names))
+__all__ = ["read_chorales_file"]  # kept here too: the chorales file is evaluate's input
 
 
 def load_evaluation_chorales(chorales_file: str | None) -> list[Score]:
-    """Bach's chorales of the valid split, or those named in the file (InputError if unknown)."""
-    from composer.data.chorales import chorale_names, load_chorales
+    """Bach's chorales of the valid split, or those the file names (composer.evaluation.sources:
+    corpus names, in the dataset or not, and 4-part MusicXML or MIDI files)."""
+    from composer.data.chorales import load_chorales
 
     if chorales_file is None:
         return load_chorales(split=DEFAULT_SPLIT)
-    names = read_chorales_file(chorales_file)
-    known = set(chorale_names(None))
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        shown = ", ".join(unknown[:5]) + (
-            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    return load_chorales_file(chorales_file)
+
+
+def headline(report: dict[str, object]) -> str:
+    """The Bach-or-not line of a report, or why there is none."""
+    test: dict[str, object] | None = report.get("bach_or_not")  # type: ignore[assignment]
+    if test is None:
+        return (
+            f"Bach or not: not measured (needs at least {MIN_CHORALES} chorales, "
+            f"{len(report['chorales'])} given)"  # type: ignore[arg-type]
         )
-        raise InputError(
-            f"{chorales_file}: not in the chorale dataset: {shown} "
-            f"(names look like bach/bwv26.6; {len(known)} chorales are known)"
-        )
-    return load_chorales(names=names)
+    results: dict[str, dict[str, float]] = test["classifiers"]  # type: ignore[assignment]
+    others = ", ".join(
+        f"{name} {r['accuracy']:.1%}" for name, r in results.items() if name != test["classifier"]
+    )
+    return (
+        f"Bach or not: a classifier tells the model's harmonization from Bach's in "
+        f"{test['accuracy']:.1%} of held-out windows (95% CI {test['ci_low']:.1%}-"
+        f"{test['ci_high']:.1%}; 50% = cannot tell). {test['classifier']}, {test['windows']} "
+        f"{WINDOW_BARS}-bar windows a side from {test['chorales']} chorales, cross-validated by "
+        f"chorale; {others}"
+    )
 
 
 def _cell(value: float | None) -> str:
@@ -141,6 +147,8 @@ def run_evaluation(model: str, chorales_file: str | None, as_json: bool) -> None
         print(json.dumps(report, indent=2))
     else:
         source = chorales_file or f"the {DEFAULT_SPLIT} split"
+        print(headline(report))
+        print()
         print(format_table(report, source))
         if model != BACH:
             from composer.evaluation.quality_bar import format_bar, harmonizer_bar

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from composer.cli.main import main
-from composer.data.chorales import chorale_names
+from composer.data.chorales import chorale_names, load_chorales
 from composer.errors import InputError
 from composer.evaluation import evaluate as ev
 from composer.models import registry
@@ -95,7 +95,10 @@ def test_evaluate_bach_prints_a_table_of_the_valid_split(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["evaluate", "--model", "bach"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    headline, blank, *lines = capsys.readouterr().out.splitlines()
+    # Bach against himself: identical windows, so no classifier can tell.
+    assert headline.startswith("Bach or not: ") and " in 50.0% of held-out windows" in headline
+    assert blank == ""
     assert f"{len(chorale_names('valid'))} chorales (the valid split)" in lines[0]
     assert lines[1].split() == ["metric", "Bach", "generated"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[3:]}
@@ -113,7 +116,15 @@ def test_evaluate_bach_json_of_a_chorales_file(
     path.write_text("# two of them\n" + "\n".join(names) + "\n")
     assert main(["evaluate", "--model", "bach", "--chorales", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"model", "chorales", "bach", "generated", "seconds_per_chorale"}
+    assert set(report) == {
+        "model",
+        "chorales",
+        "bach",
+        "generated",
+        "seconds_per_chorale",
+        "bach_or_not",
+    }
+    assert report["bach_or_not"] is None  # two chorales are too few to cross-validate
     assert report["model"] == "bach" and report["chorales"] == names
     assert report["bach"] == report["generated"]
     assert report["seconds_per_chorale"] == 0.0
@@ -153,3 +164,86 @@ def test_python_dash_m_composer_evaluate_json(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["chorales"] == [chorale_names("valid")[0]]
+
+
+# --- any chorale: corpus names outside the dataset, MusicXML and MIDI files ---------------------
+
+
+def test_a_corpus_chorale_parsed_from_music21_is_the_datasets_conversion() -> None:
+    from composer.data.external import corpus_chorale
+
+    name = chorale_names("valid")[0]
+    parsed, prepared = corpus_chorale(name), load_chorales(names=[name])[0]
+    assert np.array_equal(parsed.pitches, prepared.pitches)
+    assert np.array_equal(parsed.onsets, prepared.onsets)
+    assert np.array_equal(parsed.fermatas, prepared.fermatas)
+    assert (parsed.meter, parsed.pickup_steps, parsed.tonic, parsed.mode, parsed.name) == (
+        prepared.meter,
+        prepared.pickup_steps,
+        prepared.tonic,
+        prepared.mode,
+        name,
+    )
+
+
+def _valid_musicxml(tmp_path: Path, parts: int = 4) -> tuple[str, Path]:
+    import music21
+
+    name = chorale_names("valid")[1]
+    score = music21.corpus.parse(name)
+    for part in list(score.parts)[parts:]:
+        score.remove(part)
+    path = tmp_path / f"{parts}-parts.musicxml"
+    score.write("musicxml", fp=str(path))
+    return name, path
+
+
+def test_evaluate_reads_musicxml_and_midi_files_named_relative_to_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from composer.midi.io import write_midi
+
+    name, xml = _valid_musicxml(tmp_path)
+    midi = write_midi(load_chorales(names=[chorale_names("valid")[2]])[0], tmp_path / "c.mid")
+    listing = tmp_path / "picks.txt"
+    listing.write_text(f"{xml.name}\n{midi.name}\n")
+    assert main(["evaluate", "--chorales", str(listing), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["chorales"] == [xml.name, midi.name]
+    loaded = ev.load_evaluation_chorales(str(listing))
+    expected = load_chorales(names=[name, chorale_names("valid")[2]])
+    for got, want in zip(loaded, expected, strict=True):
+        assert np.array_equal(got.pitches, want.pitches)
+        assert (got.meter, got.pickup_steps, got.tonic, got.mode) == (
+            want.meter,
+            want.pickup_steps,
+            want.tonic,
+            want.mode,
+        )
+
+
+def _exit_2(listing: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["evaluate", "--chorales", str(listing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("composer: error:")
+    return captured.err
+
+
+def test_a_missing_file_a_three_part_file_and_an_unknown_name_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from composer.midi.io import write_midi
+
+    listing = tmp_path / "picks.txt"
+    listing.write_text("absent.musicxml\n")
+    assert "no such file" in _exit_2(listing, capsys)
+    _, three = _valid_musicxml(tmp_path, parts=3)
+    listing.write_text(f"{three.name}\n")
+    assert "3 parts, not 4" in _exit_2(listing, capsys)
+    bach = load_chorales(names=[chorale_names("valid")[0]])[0]
+    write_midi(bach.with_pitches(bach.pitches[:3], bach.onsets[:3]), tmp_path / "three.mid")
+    listing.write_text("three.mid\n")
+    assert "3 tracks with notes, not 4" in _exit_2(listing, capsys)
+    listing.write_text("bach/no-such-chorale\n")
+    assert "unknown corpus name 'bach/no-such-chorale'" in _exit_2(listing, capsys)
