@@ -247,3 +247,19 @@ def test_a_missing_file_a_three_part_file_and_an_unknown_name_exit_2_with_one_li
     assert "3 tracks with notes, not 4" in _exit_2(listing, capsys)
     listing.write_text("bach/no-such-chorale\n")
     assert "unknown corpus name 'bach/no-such-chorale'" in _exit_2(listing, capsys)
+
+
+def test_the_model_card_headline_shows_bach_or_not_for_each_model() -> None:
+    from composer.evaluation.model_card import _bach_or_not
+
+    test = {
+        "accuracy": 0.8683,
+        "ci_low": 0.8367,
+        "ci_high": 0.8972,
+        "classifier": "boosting",
+        "classifiers": {"cnn": {"accuracy": 0.821}, "boosting": {"accuracy": 0.8683}},
+    }
+    text = _bach_or_not({"gan": {"bach_or_not": test}, "few": {"bach_or_not": None}})
+    assert text.startswith("## Bach or not (valid split)")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert rows == ["| `gan` | **0.868** | 0.837–0.897 | boosting | 0.821 | 0.868 | n/a |"]
