@@ -4,8 +4,11 @@ and arena stores it. The row, the model's name and what is kept come from arena'
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
 import tempfile
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -74,11 +77,25 @@ def _import_harmonizer_modules() -> None:
 
 def team_model_register(training: TrainingRun, device: str) -> str:
     """Register the team's model as harmonizer `team:<id>` on `device` (its weights loaded once
-    per worker, in composer's one model cache)."""
+    per worker, in composer's one model cache, from a copy on this machine)."""
     from composer.models.gan import harmonize, load_generator
     from composer.models.registry import register_harmonizer
     from composer.models.weights import load_once
 
-    generator = load_once(training.weights.path, load_generator, device)
+    generator = load_once(team_weights_local(training), load_generator, device)
     register_harmonizer(training.model_key, partial(harmonize, generator, device=device))
     return training.model_key
+
+
+def team_weights_local(training: TrainingRun) -> Path:
+    """The team model's weights as a file on this machine: fetched once from the shared storage
+    (any backend) into the machine's temporary folder, under a name no other run shares."""
+    stamp = f"{training.pk}-{training.created_at.timestamp():.6f}".replace(".", "_")
+    local = Path(tempfile.gettempdir()) / "arena-team-weights" / f"{stamp}.pt"
+    if not local.exists():
+        local.parent.mkdir(parents=True, exist_ok=True)
+        partial = local.with_name(f"{local.name}.{os.getpid()}.part")
+        with training.weights.open("rb") as source, partial.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        partial.replace(local)  # atomic: a worker beside this one never reads half a file
+    return local

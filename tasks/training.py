@@ -2,12 +2,15 @@
 
 Only the wiring of composer's training loop lives here; the run's bookkeeping (live losses, the
 validations and their samples, the time budget, cancelling, the model kept) is the site's, in
-`arena.training.reporting`. The run checkpoints in its folder under MEDIA_ROOT and every attempt
-resumes from there, so a job redelivered after its worker was lost continues where it stopped.
+`arena.training.reporting`. The run trains in a local temporary folder; its checkpoint is stored
+after every validation through the storage API (shared by every machine) and every attempt
+resumes from it, so a job redelivered after its worker was lost continues where it stopped, on
+any worker.
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -69,13 +72,19 @@ def _write_sample(  # type: ignore[no-untyped-def]
 
 def train_gan(job: Job, progress: Progress) -> dict[str, Any]:
     """Train the team's GAN of the job on the worker's device, reporting to the site."""
+    with tempfile.TemporaryDirectory(prefix="train-") as folder:
+        return _train_in(job, progress, Path(folder))
+
+
+def _train_in(job: Job, progress: Progress, folder: Path) -> dict[str, Any]:
+    """Train in the local `folder`, where the run's stored checkpoint was restored."""
     from composer.data.chorales import load_chorales
     from composer.models.device import best_device, device_name
     from composer.models.weights import read_weights
     from composer.training.common import reference_metrics
     from composer.training.gan import train_gan as train
 
-    reporter = training_reporter_start(job=job, progress=progress)
+    reporter = training_reporter_start(job=job, progress=progress, folder=folder)
     training = reporter.training
     device = best_device()
     train_config, model_config = gan_configs(training.config, device)

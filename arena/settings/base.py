@@ -132,8 +132,30 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media (melodies, pieces, training runs) go through Django's storage API only, so the site and
+# workers on other machines share them: `local` keeps them in MEDIA_ROOT (one machine), `s3` in
+# a bucket of any S3-compatible store (AWS, MinIO, moto), through django-storages and boto3.
+ARENA_STORAGE = env.str("ARENA_STORAGE", default="local")
+if ARENA_STORAGE == "s3":
+    MEDIA_STORAGE: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": None,  # the bucket stays private: the site streams every file
+            "file_overwrite": False,  # same as the local folders: a new name, never a clobber
+        },
+    }
+elif ARENA_STORAGE == "local":
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ValueError(f"ARENA_STORAGE is 'local' or 's3', not {ARENA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 

@@ -3,14 +3,14 @@ in-memory mail. The run's own media and broker folders are made by a fixture (te
 so that importing these settings creates nothing."""
 
 from arena.settings.base import *  # noqa: F403
-from arena.settings.base import VAR_DIR, env
+from arena.settings.base import MEDIA_STORAGE, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "insecure-local-only-key-change-me-in-production"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {  # no manifest needed: tests never run collectstatic
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = VAR_DIR / "static-test"

@@ -32,7 +32,7 @@ class TrainingPolicy(models.Model):
 
 
 def training_folder_name(training_id: int) -> str:
-    """The run's folder under MEDIA_ROOT: checkpoint, metrics, samples and weights."""
+    """The run's folder in the media storage: checkpoint, metrics, samples and weights."""
     return f"training/{training_id}"
 
 

@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
 from arena.jobs.handlers import Progress
 from arena.jobs.models import Job
 from arena.training import services
-from arena.training.models import TrainingRun, training_folder_name
+from arena.training.models import TrainingRun
+from arena.training.run_files import (
+    run_files_restore,
+    run_files_store,
+    run_sample_store,
+    run_weights_store,
+)
 from composer.errors import InputError
 
 REPORT_EVERY_S = 1.0
@@ -37,6 +41,9 @@ class TrainingCancelled(InputError):
 class TrainingReporter:
     training: TrainingRun
     progress: Progress
+    # The local folder composer trains in (the worker's own); the run's files are stored from
+    # it through the storage API (arena.training.run_files), which every machine shares.
+    folder: Path
     # Monotonic times, set when training begins: when the run would have begun had it never
     # been interrupted, and when its budget is spent.
     began: float = 0.0
@@ -44,12 +51,6 @@ class TrainingReporter:
     _window: list[list[float]] = field(default_factory=list)
     _reported_at: float = 0.0
     _cancel_checked_at: float = 0.0
-
-    @property
-    def folder(self) -> Path:
-        """The run's folder under MEDIA_ROOT: checkpoint, metrics, samples and weights; every
-        attempt resumes from the checkpoint there."""
-        return Path(settings.MEDIA_ROOT) / training_folder_name(self.training.pk)
 
     @property
     def samples_folder(self) -> Path:
@@ -96,14 +97,16 @@ class TrainingReporter:
         return now >= self.deadline
 
     def on_eval(self, *, step: int, row: dict[str, float], midi: Path, audio: Path | None) -> None:
-        """A validation row, and the sample the model harmonized then (files under MEDIA_ROOT)."""
-        media = Path(settings.MEDIA_ROOT)
+        """A validation row, and the sample the model harmonized then (local files, stored with
+        the checkpoint written just before, so the next attempt resumes from here)."""
+        pk = self.training.pk
+        run_files_store(training_id=pk, folder=self.folder)
         sample = {
             "step": step,
-            "midi": str(midi.relative_to(media)),
-            "audio": str(audio.relative_to(media)) if audio else None,
+            "midi": run_sample_store(training_id=pk, step=step, path=midi),
+            "audio": run_sample_store(training_id=pk, step=step, path=audio) if audio else None,
         }
-        services.training_eval_record(training_id=self.training.pk, row=row, sample=sample)
+        services.training_eval_record(training_id=pk, row=row, sample=sample)
 
     def finish(
         self, *, weights: Path, step: int, seconds: float, stopped_early: bool
@@ -111,7 +114,7 @@ class TrainingReporter:
         """Record the trained model; returns the job's result."""
         training = services.training_finish(
             training_id=self.training.pk,
-            weights_name=str(weights.relative_to(Path(settings.MEDIA_ROOT))),
+            weights_name=run_weights_store(training_id=self.training.pk, path=weights),
             step=step,
             seconds=seconds,
             stopped_early=stopped_early,
@@ -126,10 +129,12 @@ class TrainingReporter:
         }
 
 
-def training_reporter_start(*, job: Job, progress: Progress) -> TrainingReporter:
-    """The reporter of the run a `train_gan` job trains; TrainingCancelled when the run was
-    cancelled before its job started."""
+def training_reporter_start(*, job: Job, progress: Progress, folder: Path) -> TrainingReporter:
+    """The reporter of the run a `train_gan` job trains in the local `folder`, where the run's
+    stored checkpoint is restored first; TrainingCancelled when the run was cancelled before
+    its job started."""
     training = TrainingRun.objects.select_related("team").get(job=job)
     if training.cancel_requested_at:
         raise TrainingCancelled(f"Cancelled by {training.cancelled_by or 'an organiser'}.")
-    return TrainingReporter(training=training, progress=progress)
+    run_files_restore(training_id=training.pk, folder=folder)
+    return TrainingReporter(training=training, progress=progress, folder=folder)

@@ -6,12 +6,10 @@ the curves with static/js/training.js.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -145,11 +143,10 @@ def training_sample(request: HttpRequest, pk: int, step: int, kind: str) -> File
     sample = next((s for s in training.samples if s["step"] == step), None)
     if kind not in SAMPLE_KINDS or sample is None or not sample.get(kind):
         raise Http404("No such sample.")
-    path = Path(settings.MEDIA_ROOT) / sample[kind]
-    if not path.is_file():
+    if not default_storage.exists(sample[kind]):  # the shared storage, on any backend
         raise Http404("No such sample.")
     return FileResponse(
-        path.open("rb"),
+        default_storage.open(sample[kind], "rb"),
         content_type=SAMPLE_KINDS[kind],
         as_attachment=kind == "midi",
         filename=f"{training.name}-step-{step}.{'mid' if kind == 'midi' else 'wav'}",
