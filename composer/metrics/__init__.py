@@ -26,6 +26,7 @@ import numpy as np
 
 from composer.constants import REST, VOICE_RANGES, VOICES
 from composer.metrics.audit import teacher_audit
+from composer.metrics.coverage import lower_voice_coverage
 from composer.metrics.verticals import bar_spans, pair_verticals
 from composer.score import Score
 from composer.theory import scale_pitch_classes
@@ -302,6 +303,8 @@ def piece_metrics(score: Score, reference: Score | None = None) -> dict[str, flo
         for v in voices:
             out[f"{name}_{voice_name(v)}"] = metric(score, [v])
     out["polyphony"] = polyphony(score)
+    # alto, tenor and bass all sounding: the share of the melody's span (composer.metrics.coverage)
+    out["lower_voice_coverage"] = lower_voice_coverage(score) if score.n_voices > 1 else math.nan
     out["tonal_distance_melody"] = (
         voice_tonal_distance(score, [0], list(voices)[1:]) if score.n_voices > 1 else math.nan
     )
