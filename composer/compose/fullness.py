@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from composer.compose.keys import in_local_keys, key_spans
 from composer.constants import REST, STEPS_PER_BEAT, VOICES
 from composer.errors import InputError
 from composer.metrics.coverage import LOWER_VOICES, lower_voice_coverage, melody_span, silent_shares
@@ -95,7 +96,9 @@ def harmonize_fully(
     seed: int = 0,
     notes: list[str] | None = None,
 ) -> Score:
-    """Four voices under the whole melody: the model sees its rests filled, the soprano keeps
-    them, and the lower voices are repaired where the model left them silent."""
-    harmony = harmonizer(melody_for_models(melody), seed=seed)
+    """Four voices under the whole melody: the model sees its rests filled, phrase by phrase in
+    their local key when the tune modulates (composer.compose.keys), the soprano keeps its
+    rests, and the lower voices are repaired where the model left them silent."""
+    shown = melody_for_models(melody)
+    harmony = in_local_keys(harmonizer, shown, key_spans(melody), seed=seed)
     return full_harmony(with_melody(harmony, melody), notes)

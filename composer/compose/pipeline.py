@@ -21,6 +21,7 @@ import numpy as np
 
 from composer.compose.form import FormPlan, Section, finish, plan_form
 from composer.compose.fullness import full_harmony, melody_for_models, with_melody
+from composer.compose.keys import by_key, key_spans, modulations
 from composer.metrics import parallel_count, piece_metrics
 from composer.models import shipped
 from composer.models.decoding import keep_sound_changes
@@ -98,10 +99,12 @@ def compose(
     plan = plan_form(melody, seconds=seconds, style=style, risk=risk)
     report(0.1, f"form: statement and {plan.repeats - 1} variation(s) at {plan.tempo_bpm:.0f} BPM")
     tune = plan.melody()  # the models see its rests filled, and the soprano keeps them
-    body = with_melody(harmonizer(melody_for_models(tune), seed=seed), tune)
+    spans = key_spans(tune)  # a tune that modulates is harmonized phrase by phrase in its keys
+    notes += modulations(spans, (tune.tonic, tune.mode), tune.steps_per_bar)
+    body = with_melody(by_key(harmonizer, spans)(melody_for_models(tune), seed=seed), tune)
     report(0.35, "harmonized")
     if refiner is not None:
-        body = refine_soundly(body, refiner, seed + 1)
+        body = refine_soundly(body, by_key(refiner, spans), seed + 1)
         report(0.6, "refined")
     sections = plan.sections()
     variations = [s for s in sections if s.kind == "variation"]

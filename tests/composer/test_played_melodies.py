@@ -27,10 +27,12 @@ TEST10 = Path(__file__).resolve().parents[2] / (
 needs_gan = pytest.mark.skipif(not SHIPPED_GAN.exists(), reason="the shipped GAN is missing")
 
 
-def _written(path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Score, int]:
+def _written(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], model: str = "gan"
+) -> tuple[Score, int]:
     """`composer harmonize` of a file: the four-voice score and the bar count it printed."""
     out = tmp_path / f"{path.stem}-harmony.mid"
-    assert main(["harmonize", str(path), "-o", str(out)]) == 0
+    assert main(["harmonize", str(path), "-o", str(out), "--model", model]) == 0
     printed = capsys.readouterr().out
     bars = int(re.search(r": (\d+) bars", printed).group(1))  # type: ignore[union-attr]
     return midi_to_score(out), bars
@@ -159,3 +161,83 @@ def test_a_voice_that_never_sounds_is_a_clear_failure() -> None:
     score = _score([[72] * 16, [-1] * 16, [64] * 16, [48] * 16])
     with pytest.raises(IncompleteHarmony, match="alto silent under 100%"):
         full_harmony(score)
+
+
+# A tune in C major whose second phrase moves to G major (its F sharps) and whose third comes
+# home (its F naturals): four bars each, a quarter note a beat, a whole note at each phrase end.
+MODULATING = (
+    "C4 E4 G4 C5 | F4 A4 G4 F4 | E4 D4 F4 D4 | C4 - - -",
+    "D5 B4 G4 B4 | A4 F#4 D4 F#4 | G4 A4 B4 F#4 | G4 - - -",
+    "A4 F4 D4 F4 | E4 G4 C5 A4 | G4 F4 E4 D4 | C4 - - -",
+)
+C_MAJOR, G_MAJOR = (0, "major"), (7, "major")
+
+
+def _modulating_midi(path: Path, bpm: float = 90.0) -> None:
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=bpm)
+    line = pretty_midi.Instrument(program=0, name="Melody")
+    beat = 60.0 / bpm
+    for i, name in enumerate(" ".join(MODULATING).replace("|", " ").split()):
+        if name == "-":
+            line.notes[-1].end += beat
+        else:
+            pitch = pretty_midi.note_name_to_number(name)
+            line.notes.append(pretty_midi.Note(90, pitch, i * beat, (i + 1) * beat))
+    midi.instruments.append(line)
+    midi.write(str(path))
+
+
+def test_a_modulating_tune_is_cut_into_its_local_keys(tmp_path) -> None:
+    from composer.compose.keys import key_spans
+
+    path = tmp_path / "modulating.mid"
+    _modulating_midi(path)
+    melody = extract_melody(path).score
+    assert (melody.tonic, melody.mode) == C_MAJOR
+    spans = [(s.start, s.end, s.key) for s in key_spans(melody)]
+    assert spans == [(0, 64, C_MAJOR), (64, 128, G_MAJOR), (128, 192, C_MAJOR)]
+
+
+def test_only_a_tune_that_really_modulates_is_cut() -> None:
+    """Of the sample tunes only Deck the Halls changes key: its third phrase (B natural, a
+    cadence on C) is in C major; every other tune is one span in its own key."""
+    from composer.compose.keys import key_spans
+    from composer.data.samples import sample_melodies
+
+    for sample in sample_melodies():
+        melody = extract_melody(sample.path).score
+        keys = [(s.start, s.end, s.key) for s in key_spans(melody)]
+        home = (melody.tonic, melody.mode)
+        if sample.slug == "deck-the-halls":
+            assert keys == [(0, 128, home), (128, 192, C_MAJOR), (192, 256, home)]
+        else:
+            assert keys == [(0, melody.n_steps, home)], sample.slug
+
+
+@needs_gan
+def test_a_modulating_tune_is_harmonized_in_its_local_keys(tmp_path, capsys) -> None:
+    """composer harmonize with the shipped models (GAN draft, AR-CNN refinement): under each
+    phrase alto, tenor and bass keep to the phrase's own key (F sharp under the G major phrase,
+    F natural around it). Harmonized all in C major, the G major phrase was 89.6 % in its scale."""
+    import numpy as np
+
+    from composer.theory import scale_pitch_classes
+
+    path = tmp_path / "modulating.mid"
+    _modulating_midi(path)
+    score, bars = _written(path, tmp_path, capsys, model="hybrid")
+    assert bars == 12 and lower_voice_coverage(score) >= MIN_COVERAGE
+    for phrase, local in enumerate([C_MAJOR, G_MAJOR, C_MAJOR]):
+        other = G_MAJOR if local == C_MAJOR else C_MAJOR
+        lower = score.pitches[1:, 64 * phrase : 64 * (phrase + 1)]
+        classes = lower[lower >= 0] % 12
+
+        def in_scale(key: tuple[int, str], classes: np.ndarray = classes) -> float:
+            return float(np.isin(classes, list(scale_pitch_classes(*key))).mean())
+
+        assert in_scale(local) >= 0.9, (phrase, in_scale(local))
+        assert in_scale(local) > in_scale(other), phrase
+        sharp, natural = int((classes == 6).sum()), int((classes == 5).sum())
+        assert (sharp > natural) if local == G_MAJOR else (natural > sharp), (phrase, sharp)
