@@ -15,9 +15,11 @@ from django.conf import settings
 
 from arena.jobs.handlers import Progress
 from arena.jobs.models import Job
+from arena.jobs.stage_clock import StageClock
 from arena.submissions.selectors import composition_for_job
 from arena.submissions.services import composition_finish
 from arena.training.models import TrainingRun
+from tasks.warm_up import worker_ready_wait
 
 
 def compose(job: Job, progress: Progress) -> dict[str, Any]:
@@ -29,8 +31,10 @@ def compose(job: Job, progress: Progress) -> dict[str, Any]:
     from composer.models.device import best_device
     from composer.render.piece import compose_piece
 
+    clock = StageClock(progress)  # the time of each stage, kept in the job's result
+    worker_ready_wait()  # this process's warm-up loads the models: never twice
+    clock(0.02, "reading the melody")
     composition = composition_for_job(job=job)
-    progress(0.02, "reading the melody")
     with composition.melody.midi.open("rb") as handle:  # any storage backend, not only disks
         melody = midi_to_score(pretty_midi.PrettyMIDI(handle))
     _import_harmonizer_modules()
@@ -48,11 +52,11 @@ def compose(job: Job, progress: Progress) -> dict[str, Any]:
             seed=composition.seed,
             seconds=composition.seconds,
             title=composition.melody.title,
-            progress=progress,
+            progress=clock,
             device=device,
         )
-        progress(0.95, "saving")
-        return composition_finish(
+        clock(0.95, "saving")
+        result = composition_finish(
             composition_id=composition.pk,
             midi=piece.midi,
             roll=piece.roll,
@@ -66,6 +70,7 @@ def compose(job: Job, progress: Progress) -> dict[str, Any]:
             audio_compressed=piece.audio_compressed,
             sections=piece.sections,
         )
+    return {**result, "stages": clock.stages()}
 
 
 def _import_harmonizer_modules() -> None:

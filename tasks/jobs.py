@@ -34,4 +34,5 @@ def run_job(job_id: int, kind: str, token: int | None = None) -> None:
     job_run(job_id=job_id, kind=kind, token=token, time_limit=SoftTimeLimitExceeded)
 
 
-import tasks.reaper  # noqa: E402, F401 - each worker reaps the jobs of workers that died
+import tasks.reaper  # noqa: E402 - each worker reaps the jobs of workers that died
+import tasks.warm_up  # noqa: E402, F401 - each worker process loads its models as it starts

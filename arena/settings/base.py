@@ -209,6 +209,9 @@ ARENA_JOB_SENDER = "tasks.dispatch.send"
 # Extra modules a worker imports before composing: each registers harmonizers with
 # composer.models.registry (a deployment's own models, or the tests' stand-ins).
 ARENA_HARMONIZER_MODULES = env.list("ARENA_HARMONIZER_MODULES", cast=str.strip, default=[])
+# Each worker process loads its models and composes a short piece as it starts (tasks.warm_up),
+# so that the first team's piece is as quick as the next.
+ARENA_WORKER_WARM_UP = env.bool("ARENA_WORKER_WARM_UP", default=True)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="bach-demo-2026")
 

@@ -32,6 +32,10 @@ def test_compose_writes_midi_roll_audio_and_metrics(composition):
     fractions = [f for f, _ in reports]
     assert fractions == sorted(fractions) and len(reports) >= 5
     assert result["composition_id"] == composition.pk
+    # Each stage's time (bench piece_path): every message, when it was said, then the end.
+    stages = result["stages"]
+    assert [s["message"] for s in stages] == [m for _, m in reports] + ["stored"]
+    assert [s["at"] for s in stages] == sorted(s["at"] for s in stages) and stages[-1]["at"] > 0
     assert composition.midi.read()[:4] == b"MThd"
     png = composition.roll.read()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
