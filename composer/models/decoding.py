@@ -35,6 +35,7 @@ from composer.models.features import REST_CLASS
 from composer.score import Score
 
 PAIRS = list(itertools.combinations(range(4), 2))
+CONTEXT_STEPS = 16  # how far around a refinement's change its faults are counted
 ADJACENT = ((0, 1), (1, 2), (2, 3))
 
 
@@ -48,7 +49,9 @@ class VoiceLeadingRules:
     crossing: float = 3.0  # nats per crossed pair of adjacent voices
     spacing: float = 1.0  # nats per upper-voice gap wider than an octave
     leap: float = 2.0  # nats per awkward melodic interval in alto, tenor or bass
-    leap_size: float = 0.0  # nats per semitone of a lower voice's move beyond a whole tone
+    leap_size: float = 0.1  # nats per semitone of a lower voice's move beyond a whole tone
+    step: float = 0.6  # nats gained per lower-voice move by a half or whole step: Bach's inner
+    # voices move mostly by step, the models' too often hold, repeat or leap a third
     seventh: float = 3.0  # nats per chordal seventh that does not fall by step
     leading: float = 1.0  # nats per leading tone in the bass, on a dominant, not rising
     thin: float = 1.5  # nats per sonority of two pitch classes or fewer
@@ -61,7 +64,7 @@ class VoiceLeadingRules:
         ("minor", -0.26),
         ("diminished", 1.16),
         ("augmented", -0.57),
-        ("dominant7", 1.3),
+        ("dominant7", 1.7),
         ("minor7", -0.22),
         ("half_diminished7", 1.48),
         ("diminished7", 3.0),
@@ -207,6 +210,7 @@ def _transition_costs(
         if voice < 3:
             bad |= np.abs(m) > 12
         cost = cost + rules.leap * bad + rules.leap_size * np.maximum(np.abs(m) - 2, 0)
+        cost = cost - rules.step * ((m != 0) & (np.abs(m) <= 2))
     # A chordal seventh falls by step (or waits, held); the bass's leading tone on a dominant
     # rises to the tonic (or waits).
     mask = _pc_mask(prev)[:, :, None]
@@ -308,7 +312,8 @@ def keep_sound_changes(
 ) -> Score:
     """The draft with those of the proposal's changes that add none of the teacher's faults it
     checks — parallel fifths or octaves (similar or contrary motion), voice crossings, hidden
-    outer fifths and awkward leaps, thin beats: a refinement that can only improve the draft.
+    outer fifths and awkward leaps, thin beats, beats on no full chord and unresolved sevenths:
+    a refinement that can only improve the draft.
 
     Changes are taken run by run (a voice's span of consecutive changed steps), in a seeded
     random order, each kept only if no count rises. The melody's changes are considered with
@@ -317,21 +322,33 @@ def keep_sound_changes(
     harmony that would only make the inner voices flicker in 16ths is not taken.
     """
     from composer.metrics import crossing_count
-    from composer.metrics.audit import hidden_outer_count, leap_count, parallel_counts
-    from composer.metrics.chords import THIN, beat_chords
+    from composer.metrics.audit import (
+        hidden_outer_count,
+        leap_count,
+        parallel_counts,
+        unresolved_seventh_count,
+    )
+    from composer.metrics.chords import TERTIAN, THIN, beat_chords
 
     def count(score: Score) -> tuple[int, ...]:
-        thin = sum(kind == THIN for kind, _ in beat_chords(score))
+        kinds = [kind for kind, _ in beat_chords(score)]
         faults = (
             sum(parallel_counts(score)),
             crossing_count(score),
             hidden_outer_count(score) + leap_count(score),
-            thin,
+            sum(kind == THIN for kind in kinds),
+            sum(kind not in TERTIAN for kind in kinds) + unresolved_seventh_count(score),
         )
         return (*faults, short_note_count(score)) if steady_rhythm else faults
 
+    def around(score: Score, start: int, end: int) -> Score:
+        # Every counted fault is local: a bar either side of a change holds all it can alter.
+        lo, hi = max(0, start - CONTEXT_STEPS), min(score.n_steps, end + CONTEXT_STEPS)
+        part = score.with_pitches(score.pitches[:, lo:hi], score.onsets[:, lo:hi])
+        part.pickup_steps = (score.pickup_steps - lo) % score.steps_per_bar
+        return part
+
     current = draft.with_pitches(draft.pitches.copy(), draft.onsets.copy())
-    faults = count(current)
     runs = _changed_runs(draft, proposal, first=0 if melody_too else 1)
     for index in np.random.default_rng(seed).permutation(len(runs)):
         voice, start, end = runs[index]
@@ -339,7 +356,7 @@ def keep_sound_changes(
         pitches[voice, start:end] = proposal.pitches[voice, start:end]
         onsets[voice, start:end] = proposal.onsets[voice, start:end]
         candidate = current.with_pitches(pitches, onsets)
-        counts = count(candidate)
-        if all(new <= old for new, old in zip(counts, faults, strict=True)):
-            current, faults = candidate, counts
+        before, after = count(around(current, start, end)), count(around(candidate, start, end))
+        if all(new <= old for new, old in zip(after, before, strict=True)):
+            current = candidate
     return current

@@ -42,6 +42,8 @@ from composer.models.weights import load_once, read_weights, save_weights
 from composer.score import Score
 
 DEFAULT_RULES = VoiceLeadingRules()
+# A held pitch is struck again where the strike logit exceeds this (0: even odds).
+STRIKE_LOGIT = 0.0
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 SHIPPED_GAN = WEIGHTS_DIR / "gan.pt"
 LOWER_VOICES = (1, 2, 3)  # alto, tenor, bass
@@ -252,7 +254,7 @@ def harmonize(
             key=(melody.tonic, melody.mode),
             pickup_steps=melody.pickup_steps,
         )
-    strikes = (strike_logits[0] > 0).cpu().numpy()[:, : melody.n_steps]
+    strikes = (strike_logits[0] > STRIKE_LOGIT).cpu().numpy()[:, : melody.n_steps]
     lower_pitches, lower_onsets = classes_to_grid(classes, strikes)
     pitches = np.concatenate([melody.pitches[:1], lower_pitches])
     onsets = np.concatenate([melody.onsets[:1], lower_onsets])

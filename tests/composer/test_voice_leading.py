@@ -169,3 +169,20 @@ def test_a_thin_sonority_costs_when_a_full_chord_is_at_hand():
     assert list(decode_voices(log_probs, soprano)[0] + LOWEST_PITCH) == [64] * 4
     plain = VoiceLeadingRules(thin=0.0, incomplete=0.0, chord_bonus=())
     assert list(decode_voices(log_probs, soprano, plain)[0] + LOWEST_PITCH) == [60] * 4
+
+
+def test_a_refinement_that_only_moves_a_fault_next_door_is_refused():
+    # Draft: soprano G4 -> C5 over a bass G3 -> E3 (a tenth). The proposal's bass G3 -> C3 would
+    # make octaves by contrary motion; its tenor change (C4 -> G3 under C5 and E4, filling the
+    # bare C-E into a C major triad) is an improvement and kept.
+    def score(tenor: list[int], bass: list[int]) -> Score:
+        pitches = np.array([[67] * 4 + [72] * 4, [62] * 4 + [64] * 4, tenor, bass])
+        onsets = np.zeros_like(pitches, dtype=bool)
+        onsets[:, [0, 4]] = True
+        return Score(pitches=pitches, onsets=onsets)
+
+    draft = score([59] * 4 + [60] * 4, [55] * 4 + [52] * 4)
+    proposal = score([59] * 4 + [55] * 4, [55] * 4 + [48] * 4)
+    kept = keep_sound_changes(draft, proposal)
+    assert list(kept.pitches[3]) == list(draft.pitches[3])  # no contrary octaves
+    assert list(kept.pitches[2]) == list(proposal.pitches[2])
