@@ -32,6 +32,7 @@ PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "load-test-password-42"
 TEAMS = 10
+WEB_PROCESSES = 3
 BROWSE = [
     ("page /", "/"),
     ("page event", "/events/space-odyssey/"),
@@ -159,6 +160,21 @@ def _composer(rec: Recorder, stop: float, token: str, melody: bytes, done: list[
             time.sleep(1)
 
 
+def _wait_ready(web_log: Path, worker_log: Path, seconds: float = 180) -> None:
+    """The users come once the site and the worker are running, not while they start: every web
+    process has read its first melody (arena.submissions.warm_up) and the worker has its models
+    loaded (tasks.warm_up), as on a site that has been up for a while."""
+    deadline = time.monotonic() + seconds
+    web_ready = os.environ.get("ARENA_WARM_UP", "1") == "0"
+    worker_ready = os.environ.get("ARENA_WORKER_WARM_UP", "1") == "0"
+    while time.monotonic() < deadline and not (web_ready and worker_ready):
+        web_text = web_log.read_text(errors="replace") if web_log.exists() else ""
+        web_ready = web_ready or web_text.count("melody reader ready") >= WEB_PROCESSES
+        worker_text = worker_log.read_text(errors="replace") if worker_log.exists() else ""
+        worker_ready = worker_ready or "worker ready to compose" in worker_text
+        time.sleep(0.2)
+
+
 def main() -> None:
     seconds = float(os.environ.get("LOAD_SECONDS", "60"))
     users = int(os.environ.get("LOAD_USERS", "100"))
@@ -173,6 +189,7 @@ def main() -> None:
         env=env,
         capture_output=True,
     )
+    web_log, worker_log = media / "web.log", media / "worker.log"
     web = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -180,7 +197,7 @@ def main() -> None:
             "-b",
             f"127.0.0.1:{PORT}",
             "-w",
-            "3",
+            str(WEB_PROCESSES),
             "--threads",
             "8",
             "--log-level",
@@ -189,6 +206,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stderr=web_log.open("wb"),
     )
     worker = subprocess.Popen(
         [
@@ -203,9 +221,11 @@ def main() -> None:
             "-c",
             "1",
             "--loglevel",
-            "WARNING",
+            "INFO",  # into its log file, where the bench sees it ready
             "-n",
             "load@%h",
+            "--logfile",
+            str(worker_log),
         ],
         cwd=ROOT,
         env=env,
@@ -218,6 +238,7 @@ def main() -> None:
                     break
             except requests.RequestException:
                 time.sleep(0.3)
+        _wait_ready(web_log, worker_log)
         rec, done = Recorder(), []
         stop = time.monotonic() + seconds
         composers = min(TEAMS, users // 10)
