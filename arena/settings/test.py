@@ -16,3 +16,6 @@ STORAGES = {  # no manifest needed: tests never run collectstatic
 STATIC_ROOT = VAR_DIR / "static-test"
 # Jobs whose message was lost are sent again within seconds, not a minute.
 ARENA_JOB_RESEND_AFTER_S = env.float("ARENA_JOB_RESEND_AFTER_S", default=5.0)
+# The suite's workers start many times and compose a few short pieces: no warm-up piece each time
+# (tests/integration/test_shared_storage.py turns it on for its worker).
+ARENA_WORKER_WARM_UP = env.bool("ARENA_WORKER_WARM_UP", default=False)

@@ -102,6 +102,7 @@ def s3_worker(
         CELERY_JOB_TIME_LIMIT="120",
         ARENA_JOB_RESEND_AFTER_S="300",  # one job at a time here: never resent to `gpu`
         ARENA_HARMONIZER_MODULES="tests.integration.stand_in_models",
+        ARENA_WORKER_WARM_UP="1",  # as in production: models loaded as the worker starts
     )
     log = home / "worker.log"
     celery = [sys.executable, "-m", "celery", "-A", "tasks"]
