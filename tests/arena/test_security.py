@@ -11,15 +11,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from arena.accounts.models import User
-from arena.demo.services import demo_seed
-from arena.events.models import Team
+from arena.events.models import Event, Team
 from arena.judging.models import Rating
-from arena.submissions.models import Composition, Melody
+from arena.submissions.models import Melody
 from composer.data.samples import sample_melodies
+from tests.factories.accounts import OrganiserFactory, UserFactory
+from tests.factories.events import EventFactory, TeamFactory
+from tests.factories.judging import RatingFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "a-long-test-password-42"
 XSS = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
 
@@ -66,14 +66,21 @@ def test_production_cookies_and_headers_are_secure() -> None:
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+def live(db, settings, tmp_path) -> Event:  # type: ignore[no-untyped-def]
+    """An event in its composing phase, run by a staff organiser."""
     settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=PASSWORD)
+    return EventFactory(slug="space-odyssey", organiser=OrganiserFactory(staff=True))
 
 
-def test_forms_refuse_a_post_without_the_csrf_token(demo) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def alice(live):  # type: ignore[no-untyped-def]
+    """A participant with a team in the live event."""
+    return TeamFactory(event=live, members=[UserFactory(username="alice")]).memberships.get().user
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(alice) -> None:  # type: ignore[no-untyped-def]
     client = Client(enforce_csrf_checks=True)
-    client.force_login(User.objects.get(username="alice"))
+    client.force_login(alice)
     for url in (
         "/events/space-odyssey/studio/sample/",
         "/events/space-odyssey/team/create/",
@@ -84,14 +91,14 @@ def test_forms_refuse_a_post_without_the_csrf_token(demo) -> None:  # type: igno
     assert "csrfmiddlewaretoken" in page
 
 
-def test_session_api_writes_need_the_csrf_token_too(demo) -> None:  # type: ignore[no-untyped-def]
+def test_session_api_writes_need_the_csrf_token_too(alice) -> None:  # type: ignore[no-untyped-def]
     client = Client(enforce_csrf_checks=True)
-    client.force_login(User.objects.get(username="alice"))
+    client.force_login(alice)
     response = client.post("/api/events/space-odyssey/melodies/", {"sample": "ode-to-joy"})
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
 
 
-def test_user_text_is_escaped_on_every_page(client, demo, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_user_text_is_escaped_on_every_page(client, live, make_user) -> None:  # type: ignore[no-untyped-def]
     erin = make_user("erin")
     client.force_login(erin)
     client.post("/events/space-odyssey/team/create/", {"name": XSS})
@@ -111,14 +118,16 @@ def test_user_text_is_escaped_on_every_page(client, demo, make_user) -> None:  #
     assert ESCAPED in client.get("/events/space-odyssey/").content.decode()
     assert ESCAPED in client.get("/events/space-odyssey/studio/").content.decode()
     # the organiser's desks list team names too
-    client.force_login(User.objects.get(username="organiser"))
+    client.force_login(live.organiser)
     for url in ("/events/space-odyssey/judging/", "/events/space-odyssey/training/desk/"):
         assert XSS not in client.get(url).content.decode(), url
 
 
-def test_judge_comment_is_escaped(client, demo) -> None:  # type: ignore[no-untyped-def]
-    judge = User.objects.get(username="judge1")
-    entry = Composition.objects.filter(team__event__slug="bach-to-the-future", is_entry=True)[0]
+def test_judge_comment_is_escaped(client, db, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    finished = EventFactory(slug="bach-to-the-future", finished=True)
+    rating = RatingFactory(entry__team__event=finished)
+    judge, entry = rating.assignment.judge, rating.entry
     assert Rating.objects.filter(assignment__judge=judge, entry=entry).update(comment=XSS) == 1
     client.force_login(judge)
     html = client.get(f"/events/bach-to-the-future/judge/{entry.pk}/").content.decode()
