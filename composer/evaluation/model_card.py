@@ -37,7 +37,42 @@ SHOWN = (
     "polyphony",
     "tonal_distance",
     "frame_accuracy",
+    # The teacher's audit (composer/metrics/audit.py): faults per bar, then the chords on the beat
+    # and how much the lower voices move.
+    "audit_parallels_similar_per_bar",
+    "audit_parallels_contrary_per_bar",
+    "audit_hidden_outer_per_bar",
+    "audit_spacing_per_bar",
+    "audit_overlaps_per_bar",
+    "audit_leaps_per_bar",
+    "audit_doubled_leading_tone_per_bar",
+    "audit_unresolved_leading_tone_per_bar",
+    "audit_unresolved_seventh_per_bar",
+    "chord_tertian",
+    "chord_thin",
+    "chord_dominant7",
+    "chord_diminished7",
+    "chord_distance",
+    "notes_per_bar_alto",
+    "notes_per_bar_tenor",
+    "notes_per_bar_bass",
 )
+
+
+def _decoder_weights() -> str:
+    """The decoder's weights, tuned on the valid split, as the card's record of them."""
+    from dataclasses import asdict
+
+    from composer.models.decoding import VoiceLeadingRules
+
+    weights = asdict(VoiceLeadingRules())
+    bonus = ", ".join(f"{name} {value:+.2f}" for name, value in weights.pop("chord_bonus"))
+    plain = ", ".join(f"{name} {value}" for name, value in weights.items())
+    return (
+        "## Decoding weights (tuned on valid)\n\n"
+        "The decoder maximises the model's log-probability minus these penalties in nats "
+        f"(`composer/models/decoding.py`): {plain}; on the beat, per chord type: {bonus}."
+    )
 
 
 def _cell(value: object) -> str:
@@ -106,8 +141,9 @@ Adds alto, tenor and bass to a melody. A 1-D U-Net generator over the 16th-note 
 position and key features, and noise that changes once per beat in; a softmax over 46 pitches +
 rest per voice and step out, masked to each voice's range), trained as a WGAN-GP against a
 critic over all four voices, with a reconstruction loss towards Bach's voices. Decoding: the
-voice-leading decoder (`composer/models/decoding.py`) picks the most likely notes that avoid
-parallel fifths/octaves and crossings; `gan-raw` is the same generator decoded note by note.
+voice-leading decoder (`composer/models/decoding.py`) picks the most likely notes under the
+teacher's rules (parallels by similar and contrary motion, hidden fifths, leaps, tendency tones,
+thin chords, Bach's chord vocabulary); `gan-raw` is the same generator decoded note by note.
 
 | | |
 |---|---|
@@ -122,6 +158,8 @@ steps, critic steps per generator step: {train["critic_steps"]} |
 {raw["seconds_per_chorale"]:.3f} raw |
 
 {_bach_or_not({"gan": decoded, "gan-raw": raw})}
+
+{_decoder_weights()}
 
 ## Validation metrics (valid split, `composer evaluate --model gan`)
 
@@ -176,6 +214,8 @@ changes that would add a parallel or a crossing are not taken) and embellishes.
 | Model config | `{json.dumps(config)}` |
 
 {_bach_or_not(reports)}
+
+{_decoder_weights()}
 
 ## Notewise NLL (valid split)
 
