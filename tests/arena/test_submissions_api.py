@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from arena.demo.services import demo_seed
-from arena.events.models import Team
+from arena.accounts.models import User
+from arena.events.models import Event, Team
 from arena.jobs.models import JobStatus
 from arena.submissions.models import Composition, Melody
 from composer.data.samples import sample_melodies
-
-PASSWORD = django_settings.DEMO_PASSWORD
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.events import EventFactory, TeamFactory
+from tests.factories.submissions import EntryFactory, MelodyFactory
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+def live(db, settings, tmp_path) -> Event:  # type: ignore[no-untyped-def]
+    """An event in its composing phase."""
     settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=PASSWORD)
+    return EventFactory(slug="space-odyssey")
+
+
+@pytest.fixture
+def teams(live) -> Event:  # type: ignore[no-untyped-def]
+    """Alice's team Fugue State with the sample melody Ode to Joy, and Carol's team."""
+    fugue = TeamFactory(event=live, name="Fugue State", members=[UserFactory(username="alice")])
+    MelodyFactory(team=fugue, slug="ode-to-joy")
+    TeamFactory(event=live, name="Well-Tempered Rockets", members=[UserFactory(username="carol")])
+    return live
 
 
 def _token(client, username: str) -> str:  # type: ignore[no-untyped-def]
@@ -29,12 +39,12 @@ def _token(client, username: str) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def alice(client, demo):  # type: ignore[no-untyped-def]
+def alice(client, teams):  # type: ignore[no-untyped-def]
     return {"HTTP_AUTHORIZATION": f"Token {_token(client, 'alice')}"}
 
 
 @pytest.fixture
-def carol(client, demo):  # type: ignore[no-untyped-def]
+def carol(client, teams):  # type: ignore[no-untyped-def]
     return {"HTTP_AUTHORIZATION": f"Token {_token(client, 'carol')}"}
 
 
@@ -80,7 +90,7 @@ def test_bad_midi_is_400_with_the_reason_and_nothing_stored(client, alice, tmp_p
     assert sorted(tmp_path.rglob("*")) == files
 
 
-def test_anonymous_cannot_upload(client, demo):
+def test_anonymous_cannot_upload(client, live):
     response = client.post("/api/events/space-odyssey/melodies/", {"file": _midi()})
     assert response.status_code in (401, 403)
 
@@ -153,9 +163,11 @@ def test_schema_documents_the_composition_api(client, db):
 
 
 def test_file_urls_work_with_the_token_that_got_them(client, alice, carol):
-    entry = Composition.objects.get(
-        team__name="Fugue State", team__event__slug="bach-to-the-future", is_entry=True
+    finished = EventFactory(slug="bach-to-the-future", finished=True)
+    team = TeamFactory(
+        event=finished, name="Fugue State", members=[User.objects.get(username="alice")]
     )
+    entry = EntryFactory(team=team)
     detail = client.get(f"/api/compositions/{entry.pk}/", **alice).json()
     response = client.get(detail["audio_url"], **alice)
     assert response.status_code == 200 and response["Content-Type"] == "audio/wav"
