@@ -46,7 +46,7 @@ class VoiceLeadingRules:
     contrary: float = 6.0  # ... and by contrary motion
     hidden: float = 1.5  # nats per hidden fifth/octave in the outer voices
     overlap: float = 0.5  # nats per voice moving past its neighbour's previous pitch
-    crossing: float = 3.0  # nats per crossed pair of adjacent voices
+    crossing: float = 1.5  # nats per crossed pair of adjacent voices (Bach crosses now and then)
     spacing: float = 1.0  # nats per upper-voice gap wider than an octave
     leap: float = 2.0  # nats per awkward melodic interval in alto, tenor or bass
     leap_size: float = 0.1  # nats per semitone of a lower voice's move beyond a whole tone
@@ -54,7 +54,7 @@ class VoiceLeadingRules:
     # voices move mostly by step, the models' too often hold, repeat or leap a third
     seventh: float = 3.0  # nats per chordal seventh that does not fall by step
     leading: float = 1.0  # nats per leading tone in the bass, on a dominant, not rising
-    thin: float = 1.5  # nats per sonority of two pitch classes or fewer
+    thin: float = 0.5  # nats per sonority of two pitch classes or fewer (his open fifths stay)
     incomplete: float = 1.0  # nats per beat on no complete triad or seventh chord
     doubled_leading: float = 1.0  # nats per sonority with the leading tone twice
     # Nats added on the beat per chord type (composer.metrics.chords.CHORD_TYPES): Bach's

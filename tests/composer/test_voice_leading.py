@@ -60,15 +60,15 @@ def test_model_wins_when_the_alternative_is_much_less_likely():
 
 
 def test_crossing_is_avoided():
-    # Tenor prefers A4 (69) above the alto's G4 (67); its second choice F4 (65) is below.
+    # Tenor prefers A4 (69) above the alto's G4 (67); its second choice E4 (64) is below.
     soprano = np.array([76] * 4)
     choices = {
         **_held(0, range(4), {67: -0.1}),
-        **_held(1, range(4), {69: -0.3, 65: -0.6}),
+        **_held(1, range(4), {69: -0.3, 64: -0.6}),
         **_held(2, range(4), {48: -0.1}),
     }
     decoded = decode_voices(_log_probs(4, choices), soprano) + LOWEST_PITCH
-    assert list(decoded[1]) == [65] * 4
+    assert list(decoded[1]) == [64] * 4
 
 
 def test_no_conflict_means_the_model_choice_and_no_flicker():
