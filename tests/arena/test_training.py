@@ -9,16 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 
 from arena.accounts.models import User
-from arena.demo.services import demo_seed
-from arena.events.models import Phase, Team
+from arena.events.models import Event, Phase, Team
 from arena.jobs.models import JobKind, JobStatus
-from arena.jobs.services import job_finish, job_start
-from arena.submissions.models import ComposerModel
+from arena.jobs.services import job_start
+from arena.judging.models import JudgeAssignment
+from arena.submissions.models import ComposerModel, Melody
 from arena.submissions.services import composition_create
 from arena.training.models import TrainingPolicy, TrainingRun
 from arena.training.recipes import DEFAULTS, SIZES
@@ -29,14 +27,37 @@ from arena.training.services import (
     training_policy_set,
     training_start,
 )
-
-PASSWORD = django_settings.DEMO_PASSWORD
+from tests.factories.accounts import PASSWORD, OrganiserFactory, UserFactory
+from tests.factories.events import EventFactory, TeamFactory
+from tests.factories.judging import results_published
+from tests.factories.submissions import MelodyFactory
+from tests.factories.training import training_finished
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+def live(db, settings, tmp_path) -> Event:  # type: ignore[no-untyped-def]
+    """An event in its composing phase run by the organiser, with two teams: Fugue State (Alice
+    and Bob) and Well-Tempered Rockets (Carol)."""
     settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=PASSWORD)
+    event = EventFactory(slug="space-odyssey", organiser=OrganiserFactory(username="organiser"))
+    members = [UserFactory(username=name, display_name=name.title()) for name in ("alice", "bob")]
+    TeamFactory(event=event, name="Fugue State", members=members)
+    rockets = [UserFactory(username="carol", display_name="Carol")]
+    TeamFactory(event=event, name="Well-Tempered Rockets", members=rockets)
+    return event
+
+
+@pytest.fixture
+def melody(live) -> Melody:  # type: ignore[no-untyped-def]
+    """Fugue State's melody, Ode to Joy."""
+    return MelodyFactory(team=_team(), slug="ode-to-joy")
+
+
+def _finished_event(live: Event) -> Event:
+    """The organiser's earlier event, over, with Alice's team Fugue State in it as well."""
+    finished = EventFactory(slug="bach-to-the-future", finished=True, organiser=live.organiser)
+    TeamFactory(event=finished, name="Fugue State", members=[_user("alice")])
+    return finished
 
 
 def _user(name: str) -> User:
@@ -47,13 +68,7 @@ def _team(name: str = "Fugue State", event: str = "space-odyssey") -> Team:
     return Team.objects.get(event__slug=event, name=name)
 
 
-def _finished(training: TrainingRun) -> TrainingRun:
-    """As the worker leaves a run that trained: done, with weights."""
-    job_start(job_id=training.job_id)
-    training.weights.save("gan.pt", ContentFile(b"weights"), save=True)
-    job_finish(job_id=training.job_id, result={})
-    training.refresh_from_db()
-    return training
+_finished = training_finished  # as the worker leaves a run that trained: done, with weights
 
 
 def test_the_defaults_are_the_shipped_cpu_recipe():
@@ -74,7 +89,7 @@ def test_the_defaults_are_the_shipped_cpu_recipe():
     }
 
 
-def test_a_member_starts_a_training_on_the_gpu_queue(demo):
+def test_a_member_starts_a_training_on_the_gpu_queue(live):
     training = training_start(team=_team(), user=_user("alice"), steps=300, learning_rate=3e-3)
     assert training.job.queue == "gpu" and training.job.kind == JobKind.TRAIN_GAN
     assert training.job.payload["training_id"] == training.pk
@@ -95,21 +110,22 @@ def test_a_member_starts_a_training_on_the_gpu_queue(demo):
         {"batch_size": 4096},
     ],
 )
-def test_settings_out_of_bounds_are_refused(demo, choice):
+def test_settings_out_of_bounds_are_refused(live, choice):
     with pytest.raises(ValidationError):
         training_start(team=_team(), user=_user("alice"), **choice)
     assert not TrainingRun.objects.exists()
 
 
-def test_only_members_train_and_only_while_the_event_is_open(demo):
+def test_only_members_train_and_only_while_the_event_is_open(live):
     with pytest.raises(PermissionDenied):
         training_start(team=_team(), user=_user("carol"))
+    _finished_event(live)
     with pytest.raises(ValidationError, match="Results phase"):
         training_start(team=_team(event="bach-to-the-future"), user=_user("alice"))
 
 
-def test_limits_on_concurrent_and_total_trainings(demo):
-    event = demo["live"]
+def test_limits_on_concurrent_and_total_trainings(live):
+    event = live
     training_policy_set(
         event=event,
         user=_user("organiser"),
@@ -131,17 +147,17 @@ def test_limits_on_concurrent_and_total_trainings(demo):
     training_start(team=_team("Well-Tempered Rockets"), user=_user("carol"))
 
 
-def test_the_budget_stays_within_the_job_time_limit(demo, settings):
+def test_the_budget_stays_within_the_job_time_limit(live, settings):
     settings.CELERY_JOB_TIME_LIMIT = 600
-    TrainingPolicy.objects.create(event=demo["live"], minutes_per_job=60)
+    TrainingPolicy.objects.create(event=live, minutes_per_job=60)
     training = training_start(team=_team(), user=_user("alice"))
     assert training.budget_seconds == 570
 
 
-def test_only_organisers_set_the_policy(demo):
+def test_only_organisers_set_the_policy(live):
     with pytest.raises(PermissionDenied):
         training_policy_set(
-            event=demo["live"],
+            event=live,
             user=_user("alice"),
             minutes_per_job=60,
             max_concurrent_per_team=5,
@@ -149,7 +165,7 @@ def test_only_organisers_set_the_policy(demo):
         )
 
 
-def test_cancelling_a_queued_training_ends_it_at_once(demo):
+def test_cancelling_a_queued_training_ends_it_at_once(live):
     training = training_start(team=_team(), user=_user("alice"))
     with pytest.raises(PermissionDenied):
         training_cancel(training=training, user=_user("carol"))
@@ -158,11 +174,11 @@ def test_cancelling_a_queued_training_ends_it_at_once(demo):
     with pytest.raises(ValidationError):
         training_cancel(training=training, user=_user("bob"))
     # A run cancelled before it started does not count against the team's total.
-    TrainingPolicy.objects.create(event=demo["live"], max_total_per_team=1)
+    TrainingPolicy.objects.create(event=live, max_total_per_team=1)
     training_start(team=_team(), user=_user("alice"))
 
 
-def test_an_organiser_stops_a_running_training(demo):
+def test_an_organiser_stops_a_running_training(live):
     training = training_start(team=_team(), user=_user("alice"))
     job_start(job_id=training.job_id)
     training = training_cancel(training=training, user=_user("organiser"))
@@ -170,12 +186,12 @@ def test_an_organiser_stops_a_running_training(demo):
     assert training.job.status == JobStatus.RUNNING and training.cancel_requested_at
 
 
-def test_a_teams_model_is_its_own_until_results(demo):
+def test_a_teams_model_is_its_own_until_results(live):
     training = _finished(training_start(team=_team(), user=_user("alice")))
     alice, carol = _user("alice"), _user("carol")
     assert list(team_model_list(team=_team())) == [training]
-    assert list(event_model_list(event=demo["live"], user=alice)) == [training]
-    assert not event_model_list(event=demo["live"], user=carol).exists()
+    assert list(event_model_list(event=live, user=alice)) == [training]
+    assert not event_model_list(event=live, user=carol).exists()
     with pytest.raises(TrainingRun.DoesNotExist):
         training_get_for_user(training_id=training.pk, user=carol)
     assert training_get_for_user(training_id=training.pk, user=_user("organiser")) == training
@@ -187,16 +203,14 @@ def test_a_teams_model_is_its_own_until_results(demo):
     with pytest.raises(ValidationError, match="your team's finished models"):
         composition_create(melody=melody, user=carol, model=training.model_key)
     # After the results everyone may see it.
-    live = demo["live"]
     live.phase = Phase.RESULTS
     live.save()
     assert training_get_for_user(training_id=training.pk, user=carol) == training
     assert list(event_model_list(event=live, user=carol)) == [training]
 
 
-def test_a_composition_records_the_team_model_that_made_it(demo):
+def test_a_composition_records_the_team_model_that_made_it(melody):
     training = _finished(training_start(team=_team(), user=_user("alice")))
-    melody = _team().melodies.first()
     composition = composition_create(melody=melody, user=_user("alice"), model=training.model_key)
     assert composition.model == ComposerModel.TEAM and composition.team_model == training
     assert composition.job.payload["model"] == training.model_key
@@ -211,7 +225,7 @@ def test_a_composition_records_the_team_model_that_made_it(demo):
 # Pages ------------------------------------------------------------------------------------------
 
 
-def test_training_page_and_model_menu(client, demo):
+def test_training_page_and_model_menu(client, melody):
     client.login(username="alice", password=PASSWORD)
     page = client.get("/events/space-odyssey/training/")
     assert page.status_code == 200 and b"Start training" in page.content
@@ -240,13 +254,13 @@ def test_training_page_and_model_menu(client, demo):
     assert b"Train a model" in studio.content
 
 
-def test_bad_settings_on_the_page_say_why(client, demo):
+def test_bad_settings_on_the_page_say_why(client, live):
     client.login(username="alice", password=PASSWORD)
     response = client.post("/events/space-odyssey/training/start/", {"steps": 3})
     assert response.status_code == 400 and not TrainingRun.objects.exists()
 
 
-def test_other_teams_get_404_and_organisers_get_the_desk(client, demo):
+def test_other_teams_get_404_and_organisers_get_the_desk(client, live):
     training = training_start(team=_team(), user=_user("alice"))
     client.login(username="carol", password=PASSWORD)
     assert client.get(f"/trainings/{training.pk}/").status_code == 404
@@ -269,7 +283,7 @@ def _token(client, username: str) -> dict[str, str]:  # type: ignore[no-untyped-
     return {"HTTP_AUTHORIZATION": f"Token {token['token']}"}
 
 
-def test_api_start_status_cancel_and_models(client, demo):
+def test_api_start_status_cancel_and_models(client, melody):
     alice = _token(client, "alice")
     response = client.post(
         "/api/events/space-odyssey/trainings/",
@@ -304,7 +318,6 @@ def test_api_start_status_cancel_and_models(client, demo):
     models = client.get("/api/events/space-odyssey/models/", **alice).json()
     assert [m["model"] for m in models] == [ready.model_key]
     assert client.get("/api/events/space-odyssey/models/", **carol).json() == []
-    melody = _team().melodies.first()
     composed = client.post(
         f"/api/melodies/{melody.pk}/compositions/",
         {"model": ready.model_key, "seconds": 10},
@@ -316,7 +329,7 @@ def test_api_start_status_cancel_and_models(client, demo):
     assert detail["model"] == "team" and detail["team_model"] == ready.pk
 
 
-def test_the_schema_documents_training(client, demo):
+def test_the_schema_documents_training(client, db):
     schema = client.get("/api/schema/").content.decode()
     for path in (
         "/api/events/{slug}/trainings/",
@@ -327,7 +340,7 @@ def test_the_schema_documents_training(client, demo):
         assert path in schema
 
 
-def test_the_model_card_and_who_made_an_entry_after_results(client, demo):
+def test_the_model_card_and_who_made_an_entry_after_results(client, live, melody):
     training = _finished(training_start(team=_team(), user=_user("alice")))
     TrainingRun.objects.filter(pk=training.pk).update(
         step=200,
@@ -340,17 +353,20 @@ def test_the_model_card_and_who_made_an_entry_after_results(client, demo):
     page = client.get(f"/trainings/{training.pk}/").content.decode()
     assert "Model card" in page and "0.930" in page and "0.960" in page
     assert "Cancel training" not in page
-    melody = _team().melodies.first()
     composition = composition_create(melody=melody, user=_user("alice"), model=training.model_key)
     piece = client.get(f"/compositions/{composition.pk}/").content.decode()
     assert training.name in piece
     # After the results, the leaderboard says which model made each entry.
-    client.login(username="judge1", password=PASSWORD)
+    finished = _finished_event(live)
+    rockets = TeamFactory(event=finished, name="Well-Tempered Rockets", members=[_user("carol")])
+    results_published(event=finished, teams=[_team(event=finished.slug), rockets])
+    judge = JudgeAssignment.objects.get(event=finished).judge
+    client.login(username=judge.username, password=PASSWORD)
     board = client.get("/events/bach-to-the-future/leaderboard/").content.decode()
     assert "made with" in board
 
 
-def test_the_desk_splits_each_teams_training_time_by_gpu_and_cpu(client, demo):
+def test_the_desk_splits_each_teams_training_time_by_gpu_and_cpu(client, live):
     from arena.training.selectors import training_usage
 
     team = _team()
