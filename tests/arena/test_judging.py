@@ -1,4 +1,5 @@
-"""Judging end to end on the demo: anonymity, permissions, scores, leaderboard and its API."""
+"""Judging end to end on an event of two teams: anonymity, permissions, scores, the leaderboard
+and its API."""
 
 from __future__ import annotations
 
@@ -10,34 +11,36 @@ from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from arena.accounts.models import User
-from arena.demo.entries import demo_entry_create
-from arena.demo.services import TEAMS, demo_seed
+from arena.demo.services import demo_seed
 from arena.events.models import Event, Phase, Team
 from arena.judging.models import CRITERIA, JudgingSetup, Rating
 from arena.judging.selectors import judge_assignment_get, judge_entry_list, leaderboard
 from arena.judging.services import criterion_weights_set, judge_invite, score_save
+from tests.factories.accounts import JudgeFactory, OrganiserFactory, UserFactory
+from tests.factories.events import EventFactory, TeamFactory
+from tests.factories.submissions import EntryFactory
 
-PASSWORD = django_settings.DEMO_PASSWORD
-TEAM_NAMES = list(TEAMS)
+TEAM_NAMES = ["Fugue State", "Well-Tempered Rockets"]
+MEMBERS = {"Fugue State": ["alice", "bob"], "Well-Tempered Rockets": ["carol", "dave"]}
 ALL_SEVEN = dict.fromkeys(CRITERIA, 7)
 
 
 @pytest.fixture
 def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=PASSWORD)
+    return demo_seed(password=django_settings.DEMO_PASSWORD)
 
 
 @pytest.fixture
-def judging(demo):  # type: ignore[no-untyped-def]
-    """The live event in its judging phase, each team with an entry; judge1 and alice (a member
-    of Fugue State) judge it."""
-    event = demo["live"]
-    for name, chorale in zip(TEAM_NAMES, ["bach/bwv104.6", "bach/bwv146.8"], strict=True):
-        team = Team.objects.get(event=event, name=name)
-        demo_entry_create(
-            team=team, user=User.objects.get(username=TEAMS[name][0]), chorale=chorale
-        )
+def judging(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """An event in its judging phase run by the organiser, each of its two teams with an entry;
+    judge1 and alice (a member of Fugue State) judge it."""
+    settings.MEDIA_ROOT = tmp_path
+    event = EventFactory(slug="space-odyssey", organiser=OrganiserFactory(username="organiser"))
+    JudgeFactory(username="judge1")
+    for name in TEAM_NAMES:
+        members = [UserFactory(username=username) for username in MEMBERS[name]]
+        EntryFactory(team=TeamFactory(event=event, name=name, members=members))
     event.phase = Phase.JUDGING
     event.save()
     organiser = User.objects.get(username="organiser")
@@ -160,6 +163,7 @@ def test_weights_are_the_organisers(judging):
 # Leaderboard ------------------------------------------------------------------------------------
 
 
+# The demo's finished event, as seeded, is what this test is about: it keeps the whole demo.
 def test_the_seeded_finished_event_has_published_results(demo, client):
     rows = leaderboard(event=demo["finished"])
     assert [r.team for r in rows] == ["Fugue State", "Well-Tempered Rockets"]
@@ -207,6 +211,7 @@ def test_leaderboard_hidden_until_published(judging, client):
 
 
 def test_only_organisers_see_the_desk_and_invite(judging, client):
+    JudgeFactory(username="judge2")
     _login(client, "judge1")
     assert client.get(f"/events/{judging.slug}/judging/").status_code == 404
     assert (
@@ -218,7 +223,7 @@ def test_only_organisers_see_the_desk_and_invite(judging, client):
     assert judge_assignment_get(event=judging, user=_user("judge2")) is not None
 
 
-def test_schema_lists_the_judging_endpoints(demo, client):
+def test_schema_lists_the_judging_endpoints(db, client):
     schema = client.get("/api/schema/").content.decode()
     for path in (
         "/api/events/{slug}/entries/",
