@@ -7,19 +7,33 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from django.conf import settings as django_settings
 
 from arena.accounts.models import User
-from arena.demo.services import demo_seed
 from arena.jobs.models import Job, JobKind, JobStatus
+from arena.judging.models import JudgeAssignment
 from arena.publishing.crypto import token_decrypt
 from arena.publishing.models import Publication, PublicationStatus, SoundCloudAccount
 from arena.publishing.services import soundcloud_client, soundcloud_tokens_of
 from arena.publishing.soundcloud import AuthError, SoundCloudError, pkce_pair
 from tasks.jobs import run_job
+from tests.factories.accounts import OrganiserFactory
+from tests.factories.events import EventFactory, TeamFactory
+from tests.factories.judging import results_published
 from tests.fake_soundcloud import CLIENT_ID, CLIENT_SECRET, WORKSHOP_TAG, fake_soundcloud
 
 EVENT = "bach-to-the-future"
+
+
+def _events() -> None:
+    """The organiser's finished event with its results published (Fugue State first, then
+    Well-Tempered Rockets, each with an entry of Bach's own harmonization), and a live one."""
+    organiser = OrganiserFactory(username="organiser", staff=True)
+    finished = EventFactory(
+        name="Bach to the Future", slug=EVENT, finished=True, organiser=organiser
+    )
+    teams = [TeamFactory(event=finished, name=n) for n in ("Fugue State", "Well-Tempered Rockets")]
+    results_published(event=finished, teams=teams)
+    EventFactory(name="Space Odyssey Workshop", slug="space-odyssey", organiser=organiser)
 
 
 @pytest.fixture
@@ -40,7 +54,7 @@ def fake(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
             "arena.publishing.soundcloud.time.sleep",
             lambda seconds: server.sleeps.append(seconds),  # type: ignore[attr-defined]
         )
-        demo_seed(password=django_settings.DEMO_PASSWORD)
+        _events()
         yield server
 
 
@@ -239,7 +253,7 @@ def test_the_tag_and_fields_are_required(fake, client):
 
 
 def test_only_organisers_post_and_only_published_results(fake, client):
-    client.force_login(User.objects.get(username="judge1"))
+    client.force_login(JudgeAssignment.objects.filter(event__slug=EVENT).first().judge)
     response = client.post(f"/api/events/{EVENT}/publish/", {}, content_type="application/json")
     assert response.status_code == 403
     _connect(client)
@@ -252,7 +266,7 @@ def test_only_organisers_post_and_only_published_results(fake, client):
 def test_without_credentials_the_page_says_so(db, settings, client, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.SOUNDCLOUD_CLIENT_ID = ""
-    demo_seed(password=django_settings.DEMO_PASSWORD)
+    _events()
     client.force_login(User.objects.get(username="organiser"))
     assert "SoundCloud is not set up" in client.get(f"/events/{EVENT}/judging/").content.decode()
     assert client.get("/publishing/soundcloud/connect/").status_code == 302
