@@ -78,7 +78,10 @@ class FakeSoundCloud:
         self.token_lifetime = timedelta(hours=1)
 
     def serve_in_thread(self) -> None:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polled often, so a test that ends does not wait half a second for it to stop.
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def close(self) -> None:
         """Stop listening: from now on connections to the port are refused."""
