@@ -50,6 +50,7 @@ def test_a_piece_is_its_melodys_team_with_a_finished_job():
     piece = CompositionFactory()
     assert piece.team == piece.melody.team and piece.created_by == team_founder(piece.team)
     assert piece.job.status == JobStatus.DONE and piece.job.team == piece.team
+    assert piece.job.event == piece.team.event and piece.job.owner_key == f"team:{piece.team.pk}"
     assert piece.melody.title == "Ode to Joy"
 
 

@@ -7,15 +7,20 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from arena.jobs.models import Job, JobKind, JobStatus
+from arena.jobs.services import owner_key_of
 
 
 class JobFactory(DjangoModelFactory[Job]):
     """A `compose` job on the GPU queue that has finished; `status=JobStatus.QUEUED` for one
-    still waiting."""
+    still waiting. A team's job is its event's and takes the team's turn, as `job_create`'s."""
 
     class Meta:
         model = Job
 
+    team = None
+    created_by = None
+    event = factory.LazyAttribute(lambda job: job.team.event if job.team is not None else None)
+    owner_key = factory.LazyAttribute(lambda job: owner_key_of(team=job.team, user=job.created_by))
     kind = JobKind.COMPOSE
     status = JobStatus.DONE
     queue = "gpu"
