@@ -1,34 +1,64 @@
-"""What first users stumbled on, on the demo's data: confirmation before publishing, pages after
-the results, the words and numbers the pages use, and the training model card."""
+"""What first users stumbled on, on an organiser's live and finished events: confirmation before
+publishing, pages after the results, the words and numbers the pages use, and the training model
+card."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.test import Client
 
 from arena.accounts.models import User
-from arena.demo.entries import demo_entry_create
-from arena.demo.services import TEAMS, demo_seed
 from arena.events.models import Event, Phase, Team
-from arena.jobs.services import job_finish, job_start
 from arena.judging.models import CRITERIA, JudgingSetup
 from arena.judging.selectors import judge_assignment_get, judge_entry_list
 from arena.judging.services import judge_invite, score_save
 from arena.submissions.models import Composition
 from arena.training.models import TrainingRun
-from arena.training.services import training_start
+from tests.factories.accounts import JudgeFactory, OrganiserFactory, UserFactory
+from tests.factories.events import EventFactory, TeamFactory
+from tests.factories.judging import results_published
+from tests.factories.submissions import CompositionFactory, EntryFactory, MelodyFactory
+from tests.factories.training import TrainingRunFactory
 
 pytestmark = pytest.mark.django_db
 
+TEAMS = {"Fugue State": ["alice", "bob"], "Well-Tempered Rockets": ["carol", "dave"]}
+
 
 @pytest.fixture
-def demo(settings, tmp_path):  # type: ignore[no-untyped-def]
+def live(settings, tmp_path) -> Event:  # type: ignore[no-untyped-def]
+    """The organiser's event in its composing phase, with two teams (TEAMS), Fugue State with a
+    melody; three judges, none invited yet."""
     settings.MEDIA_ROOT = tmp_path
-    return demo_seed(password=django_settings.DEMO_PASSWORD)
+    organiser = OrganiserFactory(username="organiser", display_name="Olga Organiser", staff=True)
+    for n, name in enumerate(("Anna", "Bernd", "Chiara"), start=1):
+        JudgeFactory(username=f"judge{n}", display_name=f"Judge {name}")
+    event = EventFactory(name="Space Odyssey Workshop", slug="space-odyssey", organiser=organiser)
+    for name, members in TEAMS.items():
+        people = [UserFactory(username=u, display_name=u.title()) for u in members]
+        TeamFactory(event=event, name=name, members=people)
+    MelodyFactory(team=Team.objects.get(event=event, name="Fugue State"), slug="ode-to-joy")
+    return event
+
+
+@pytest.fixture
+def finished(live) -> Event:  # type: ignore[no-untyped-def]
+    """The organiser's earlier event, with the same teams, its results published."""
+    event = EventFactory(
+        name="Bach to the Future",
+        slug="bach-to-the-future",
+        finished=True,
+        organiser=live.organiser,
+    )
+    teams = [
+        TeamFactory(event=event, name=name, members=[User.objects.get(username=u) for u in members])
+        for name, members in TEAMS.items()
+    ]
+    results_published(event=event, teams=teams)
+    return event
 
 
 def _as(client: Client, username: str) -> Client:
@@ -37,13 +67,13 @@ def _as(client: Client, username: str) -> Client:
 
 
 @pytest.fixture
-def judging(demo):  # type: ignore[no-untyped-def]
+def judging(live):  # type: ignore[no-untyped-def]
     """The live event in judging, both teams with an entry, judge1 and judge2 invited."""
-    event = demo["live"]
+    event = live
     for name, chorale in zip(TEAMS, ["bach/bwv104.6", "bach/bwv146.8"], strict=True):
         team = Team.objects.get(event=event, name=name)
-        demo_entry_create(
-            team=team, user=User.objects.get(username=TEAMS[name][0]), chorale=chorale
+        EntryFactory(
+            team=team, created_by=User.objects.get(username=TEAMS[name][0]), chorale=chorale
         )
     event.phase = Phase.JUDGING
     event.save()
@@ -75,7 +105,7 @@ def test_publishing_asks_first_and_names_the_judges_who_have_not_finished(judgin
     assert JudgingSetup.objects.get(event=judging).results_published
 
 
-def test_after_the_results_the_event_page_shows_the_winners(demo, client):
+def test_after_the_results_the_event_page_shows_the_winners(finished, client):
     page = client.get("/events/bach-to-the-future/").content.decode()
     winners = page.split('id="winners"')[1].split("</section>")[0]
     assert all(team in winners for team in TEAMS) and "#1" in winners
@@ -83,21 +113,21 @@ def test_after_the_results_the_event_page_shows_the_winners(demo, client):
     assert "This event is over" in page
 
 
-def test_after_the_results_the_studio_offers_no_forms(demo, client):
+def test_after_the_results_the_studio_offers_no_forms(finished, client):
     page = _as(client, "alice").get("/events/bach-to-the-future/studio/").content.decode()
     assert "<form" not in page.split("<main")[1].split("</main>")[0]
     assert "the event is over" in page
     assert "no melody can be added now" in page
 
 
-def test_a_judge_is_not_offered_to_start_a_team(demo, client):
+def test_a_judge_is_not_offered_to_start_a_team(live, client):
     page = _as(client, "judge1").get("/events/space-odyssey/").content.decode()
     assert "Start a team" not in page and "You judge this event" in page
     page = _as(client, "organiser").get("/events/space-odyssey/").content.decode()
     assert "Start a team" not in page and "You run this event" in page
 
 
-def test_compose_states_a_refusal_once(demo, client):
+def test_compose_states_a_refusal_once(live, client):
     _as(client, "alice")
     team = Team.objects.get(event__slug="space-odyssey", name="Fugue State")
     melody = team.melodies.first()
@@ -116,7 +146,7 @@ def test_compose_states_a_refusal_once(demo, client):
     assert len(errors) == 1 and "less than or equal" in errors[0]
 
 
-def test_a_taken_team_name_is_refused_in_words(demo, client):
+def test_a_taken_team_name_is_refused_in_words(live, client):
     _as(client, "judge3").get("/")
     User.objects.filter(username="judge3").update(role="participant")
     response = client.post(
@@ -126,7 +156,7 @@ def test_a_taken_team_name_is_refused_in_words(demo, client):
     assert "already exists" not in response
 
 
-def test_an_upload_that_is_no_midi_file_is_refused_in_plain_words(demo, client):
+def test_an_upload_that_is_no_midi_file_is_refused_in_plain_words(live, client):
     _as(client, "alice")
     upload = ContentFile(b"<html>not music</html>", name="tune.mid")
     page = client.post("/events/space-odyssey/studio/upload/", {"file": upload})
@@ -137,13 +167,14 @@ def test_an_upload_that_is_no_midi_file_is_refused_in_plain_words(demo, client):
     assert "MThd" not in api.content.decode() and "not a MIDI file" in api.json()["file"][0]
 
 
-def test_the_queue_numbers_pieces_as_the_studio_does(demo, client):
+def test_the_queue_numbers_pieces_as_the_studio_does(live, client):
+    CompositionFactory(melody=Team.objects.get(event=live, name="Fugue State").melodies.get())
     page = _as(client, "organiser").get("/events/space-odyssey/queue/").content.decode()
     for composition in Composition.objects.filter(team__event__slug="space-odyssey"):
         assert f"Composition #{composition.pk}</strong> <small>(job {composition.job_id})" in page
 
 
-def test_page_titles_name_the_event_once(demo, client):
+def test_page_titles_name_the_event_once(finished, client):
     _as(client, "organiser")
     for path in (
         "/events/space-odyssey/",
@@ -182,12 +213,10 @@ def test_a_leaderboard_that_tells_entries_apart_needs_no_explanation(judging, cl
     assert 'id="why-zero"' not in page
 
 
-def test_the_model_card_is_a_table_with_readable_names(demo, client):
+def test_the_model_card_is_a_table_with_readable_names(live, client):
     team = Team.objects.get(event__slug="space-odyssey", name="Fugue State")
-    training = training_start(team=team, user=User.objects.get(username="alice"), steps=100)
-    job_start(job_id=training.job_id)
-    training.weights.save("gan.pt", ContentFile(b"weights"), save=True)
-    job_finish(job_id=training.job_id, result={})
+    alice = User.objects.get(username="alice")
+    training = TrainingRunFactory(team=team, created_by=alice, steps=100, finished=True)
     TrainingRun.objects.filter(pk=training.pk).update(
         metrics=[{"step": 100, "seconds": 9.0, "in_scale_rate": 0.91, "in_scale_rate_bass": 0.8}],
         reference={"in_scale_rate": 0.963, "in_scale_rate_bass": 0.95},
