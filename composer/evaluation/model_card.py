@@ -200,9 +200,10 @@ Coconet's lineage: a residual convolutional net over time × pitch with the four
 channels, given the masked score and the mask (plus key and position), predicting a softmax over
 pitch-or-rest per voice and step; trained with orderless random masks, sampled by annealed
 blocked Gibbs (Yao schedule). It harmonizes (`arcnn`: the Gibbs sample's alto, tenor and bass
-then decoded jointly among each voice's likeliest notes given the others, avoiding parallels and
-crossings as the GAN's are; `arcnn-raw`: the sample as drawn), refines the GAN's draft (`hybrid`:
-changes that would add a parallel or a crossing are not taken) and embellishes.
+then decoded jointly among each voice's likeliest notes given the others, under the teacher's
+rules as the GAN's are; `arcnn-raw`: the sample as drawn), refines the GAN's draft (`hybrid`:
+changes that would add any of the teacher's faults, a bare beat or an unresolved seventh are not
+taken) and embellishes.
 
 | | |
 |---|---|
