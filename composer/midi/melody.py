@@ -570,7 +570,9 @@ def _last_end(start: int, end: int, grid: _Grid, *, detached: bool) -> int:
     if detached:
         written = next(e for e in ends if e >= start + STEPS_PER_BEAT)
         return max(end, written) if end - written > STEPS_PER_BEAT else written
-    over = [e for e in ends if e < end <= e + STEPS_PER_BEAT]
+    # Held a little past a bar line proper (not a pickup-balancing end inside a bar): ends on it.
+    lines = [e for e in ends if (e - pickup) % bar == 0]
+    over = [e for e in lines if e < end <= e + STEPS_PER_BEAT]
     return over[0] if over else end
 
 
