@@ -416,7 +416,14 @@ def _make_grid(content: _MidiContent, part: _Part, warnings: list[str]) -> _Grid
     _meter_warnings(meters, grid, part, warnings)
     starts = [start for start, _, _ in part.notes]
     if not fits_file_grid(starts, [_seconds(content.tempos, ppq, 0, t) for t in starts], ppq):
-        return _live_grid(content, part, grid, warnings)
+        said: list[str] = []
+        live = _live_grid(content, part, grid, said)
+        # A fit that merges most of the file's distinct onsets (notes a tick apart, a cluster)
+        # found no playing to follow: the file's own grid reads it better.
+        fitted = len(live.live.steps) if live.live is not None else 0
+        if 2 * fitted >= len({grid.step(start) for start in starts}):
+            warnings.extend(said)
+            return live
     if grid.origin >= ppq:
         warnings.append(f"skipped {grid.origin / ppq:g} beats before the melody's first bar")
     return grid
