@@ -15,9 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +39,10 @@ from composer.training.batches import ChoraleBatches
 from composer.training.common import (
     WATCHED,
     MetricsLog,
-    parse_overrides,
+    config_from_args,
     progress_bar,
     reference_metrics,
+    training_command,
     training_parser,
 )
 
@@ -247,12 +247,8 @@ def train_arcnn(
 def main(argv: list[str] | None = None) -> None:
     parser = training_parser("composer train arcnn", ["arcnn"], RECIPES, "runs/arcnn", __doc__)
     args = parser.parse_args(argv)
-    config = parse_overrides(RECIPES[args.recipe], args.set)  # type: ignore[arg-type]
-    if args.steps is not None:
-        config = replace(config, steps=args.steps)
-    if args.device is not None:
-        config = replace(config, device=args.device)
-    command = "composer train " + " ".join(argv if argv is not None else sys.argv[1:])
+    config = config_from_args(args, RECIPES)
+    command = training_command(argv)
     weights = train_arcnn(config, args.out, resume=args.resume, command=command)
     print(f"AR-CNN weights: {weights}")
 

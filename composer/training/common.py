@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import sys
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -129,3 +130,18 @@ def training_parser(
         help="override a training setting, e.g. --set batch_size=64",
     )
     return parser
+
+
+def config_from_args(args: argparse.Namespace, recipes: dict[str, ConfigT]) -> ConfigT:
+    """The recipe `--recipe` names, with `--set`, `--steps` and `--device` applied."""
+    config = parse_overrides(recipes[args.recipe], args.set)
+    if args.steps is not None:
+        config = replace(config, steps=args.steps)  # type: ignore[type-var]
+    if args.device is not None:
+        config = replace(config, device=args.device)  # type: ignore[type-var]
+    return config
+
+
+def training_command(argv: list[str] | None) -> str:
+    """The command line as the user typed it, for the weights' metadata."""
+    return "composer train " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -12,10 +12,9 @@ it runs unchanged on a GPU machine that has none of the project's other packages
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +41,10 @@ from composer.training.batches import Batch, ChoraleBatches, soprano_condition
 from composer.training.common import (
     WATCHED,
     MetricsLog,
-    parse_overrides,
+    config_from_args,
     progress_bar,
     reference_metrics,
+    training_command,
     training_parser,
 )
 
@@ -288,12 +288,8 @@ def train_gan(
 def main(argv: list[str] | None = None) -> None:
     parser = training_parser("composer train gan", ["gan"], RECIPES, "runs/gan", __doc__)
     args = parser.parse_args(argv)
-    config = parse_overrides(RECIPES[args.recipe], args.set)
-    if args.steps is not None:
-        config = replace(config, steps=args.steps)
-    if args.device is not None:
-        config = replace(config, device=args.device)
-    command = "composer train " + " ".join(argv if argv is not None else sys.argv[1:])
+    config = config_from_args(args, RECIPES)
+    command = training_command(argv)
     weights = train_gan(config, args.out, resume=args.resume, command=command)
     print(f"generator weights: {weights}")
 
