@@ -48,3 +48,13 @@ def make_user(db):  # type: ignore[no-untyped-def]
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: allauth keeps its rate limits there (one confirmation
+    mail per address every few minutes), so a sign-up in one test would silence the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
