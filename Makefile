@@ -18,12 +18,12 @@ lint: setup
 	.venv/bin/lint-imports
 
 unit: setup
-	DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m "not integration" -q
+	DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m "not integration" -q --durations=15
 
 # Integration tests run against a real PostgreSQL and Redis started on loopback, with a real worker.
 integration: setup
 	@eval "$$(scripts/services.sh start)" && trap 'scripts/services.sh stop' EXIT && \
-	  ARENA_REQUIRE_SERVICES=1 DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m integration -q
+	  ARENA_REQUIRE_SERVICES=1 DJANGO_SETTINGS_MODULE=arena.settings.test $(PYTEST) -m integration -q --durations=15
 
 test: lint unit integration
 
