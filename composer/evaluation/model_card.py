@@ -64,14 +64,38 @@ def _decoder_weights() -> str:
     from dataclasses import asdict
 
     from composer.models.decoding import VoiceLeadingRules
+    from composer.models.style_prior import TABLES
 
     weights = asdict(VoiceLeadingRules())
+    for table in TABLES:  # the style prior's, on its own card section
+        weights.pop(table)
     bonus = ", ".join(f"{name} {value:+.2f}" for name, value in weights.pop("chord_bonus"))
     plain = ", ".join(f"{name} {value}" for name, value in weights.items())
     return (
         "## Decoding weights (tuned on valid)\n\n"
         "The decoder maximises the model's log-probability minus these penalties in nats "
         f"(`composer/models/decoding.py`): {plain}; on the beat, per chord type: {bonus}."
+    )
+
+
+def _style_prior() -> str:
+    """How the GAN decoder's style prior was fitted and how close it came to Bach's texture."""
+    from composer.models import gan
+
+    meta = gan.STYLE_PRIOR.meta
+    if not meta:
+        return "## Style prior\n\nNone shipped: the decoder weighs the teacher's rules alone."
+    distance = ", ".join(f"{name} {value:.3f}" for name, value in meta["distance"].items())
+    strike = ", ".join(f"{x:+.2f}" for x in gan.STRIKE_LOGITS)
+    return (
+        f"## Style prior (fitted on {meta['split']})\n\n"
+        "The decoder also weighs Bach's texture (`composer/models/style_prior.py`): nats per "
+        "vertical interval class, wide or crossed pair, move size, scale degree and kind of "
+        f"motion. Fitted by `{meta['command']}`: {meta['rounds']} rounds of iterative "
+        f"proportional fitting (step {meta['eta']}) of the decoded texture of the "
+        f"{meta['chorales']} train chorales' sopranos to Bach's own. Distance from his texture "
+        f"after fitting (summed absolute difference of shares, per table): {distance}. Strike "
+        f"logits above which a held note is struck again (alto, tenor, bass): {strike}."
     )
 
 
@@ -160,6 +184,8 @@ steps, critic steps per generator step: {train["critic_steps"]} |
 {_bach_or_not({"gan": decoded, "gan-raw": raw})}
 
 {_decoder_weights()}
+
+{_style_prior()}
 
 ## Validation metrics (valid split, `composer evaluate --model gan`)
 

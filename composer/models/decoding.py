@@ -37,6 +37,14 @@ from composer.score import Score
 PAIRS = list(itertools.combinations(range(4), 2))
 CONTEXT_STEPS = 16  # how far around a refinement's change its faults are counted
 ADJACENT = ((0, 1), (1, 2), (2, 3))
+# Size classes of a lower voice's move: 1, 2, ... 9 semitones, a sixth to an octave, wider.
+MOVE_BINS = 11
+
+
+def move_bin(size: np.ndarray) -> np.ndarray:
+    """The MOVE_BINS class of each move's absolute size in semitones (0 for no move)."""
+    size = np.abs(size)
+    return np.where(size > 12, 10, np.where(size >= 10, 9, np.maximum(size - 1, 0)))
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,17 @@ class VoiceLeadingRules:
     )
     change: float = 0.3  # nats per pitch change of a voice
     offbeat_change: float = 1.5  # more when it falls on a 16th between eighths: no flicker
+    # Bach's texture as a prior, fitted to his chorales (composer.training.style_prior); empty
+    # means none. Nats per step sounding each vertical interval class, per pair of voices (PAIRS):
+    vertical: tuple[tuple[float, ...], ...] = ()
+    wide: tuple[float, ...] = ()  # ... and per step a pair sits more than an octave apart
+    crossed: tuple[float, ...] = ()  # ... and per step the lower voice of a pair sits above
+    # Nats per step each lower voice sounds each pitch class above the tonic, in major and minor:
+    degrees: tuple[tuple[tuple[float, ...], ...], ...] = ()
+    # Nats per change of each pair of voices by parallel, similar, contrary, oblique motion.
+    motion: tuple[tuple[float, ...], ...] = ()
+    # Nats per move of alto, tenor and bass, by its size (MOVE_BINS): how his voices move.
+    moves: tuple[tuple[float, ...], ...] = ()
 
 
 def _pitches(classes: np.ndarray) -> np.ndarray:
@@ -124,12 +143,45 @@ def _pc_mask(state: np.ndarray) -> np.ndarray:
     return np.bitwise_or.reduce(bits, axis=-1)
 
 
-def _state_costs(
-    state: np.ndarray, rules: VoiceLeadingRules, on_beat: np.ndarray, tonic: int | None
+def _texture_bonus(
+    state: np.ndarray,
+    rules: VoiceLeadingRules,
+    steps: np.ndarray,
+    key: tuple[int, str] | None,
 ) -> np.ndarray:
-    """Cost of each joint state (N, S, 4 pitches incl. the melody) on its own: crossings,
-    spacing, thin or incomplete chords, a doubled leading tone."""
-    cost = np.zeros(state.shape[:-1])
+    """The style prior's nats for each joint state (N, S, 4) held for `steps` (N,), per step:
+    its vertical interval classes, wide and crossed pairs, the lower voices' scale degrees."""
+    bonus = np.zeros(state.shape[:-1])
+    for n, (i, j) in enumerate(PAIRS):
+        hi, lo = state[..., i].astype(np.int32), state[..., j].astype(np.int32)
+        both = (hi != REST) & (lo != REST)
+        if rules.vertical:
+            bonus += np.where(both, np.asarray(rules.vertical[n])[(hi - lo) % 12], 0.0)
+        if rules.wide:
+            bonus += rules.wide[n] * (both & (hi - lo > 12))
+        if rules.crossed:
+            bonus += rules.crossed[n] * (both & (hi < lo))
+    if rules.degrees and key is not None:
+        tonic, mode = key
+        table = np.asarray(rules.degrees[0 if mode == "major" else 1])
+        for voice in (1, 2, 3):
+            pitch = state[..., voice].astype(np.int32)
+            bonus += np.where(pitch != REST, table[voice - 1][(pitch - tonic) % 12], 0.0)
+    return bonus * steps[:, None]
+
+
+def _state_costs(
+    state: np.ndarray,
+    rules: VoiceLeadingRules,
+    on_beat: np.ndarray,
+    key: tuple[int, str] | None,
+    steps: np.ndarray,
+) -> np.ndarray:
+    """Cost of each joint state (N, S, 4 pitches incl. the melody) held for `steps` (N,):
+    crossings, spacing, thin or incomplete chords, a doubled leading tone, less the style prior's
+    texture bonus."""
+    cost = -_texture_bonus(state, rules, steps, key)
+    tonic = key[0] if key is not None else None
     for upper in range(3):
         hi, lo = state[..., upper], state[..., upper + 1]
         both = (hi != REST) & (lo != REST)
@@ -185,9 +237,19 @@ def _transition_costs(
     motion = np.sign(move)
     per_change = rules.change + rules.offbeat_change * offbeat
     cost = per_change[:, None, None] * np.sum((p[..., 1:] != c[..., 1:]), axis=-1)
-    for i, j in PAIRS:
+    for n, (i, j) in enumerate(PAIRS):
         moving = (motion[..., i] != 0) & (motion[..., j] != 0)
         same_way = motion[..., i] == motion[..., j]
+        if rules.motion:
+            parallel_, similar_, contrary_, oblique_ = rules.motion[n]
+            both_sound = sounding[..., i] & sounding[..., j]
+            kept = (c[..., i] - c[..., j]) == (p[..., i] - p[..., j])
+            cost = cost - (
+                parallel_ * (moving & same_way & kept)
+                + similar_ * (moving & same_way & ~kept)
+                + contrary_ * (moving & ~same_way)
+                + oblique_ * (both_sound & ((motion[..., i] != 0) ^ (motion[..., j] != 0)))
+            )
         before = (p[..., i] - p[..., j]) % 12
         after = (c[..., i] - c[..., j]) % 12
         perfect = (before == after) & ((after == 0) | (after == 7))
@@ -211,6 +273,9 @@ def _transition_costs(
             bad |= np.abs(m) > 12
         cost = cost + rules.leap * bad + rules.leap_size * np.maximum(np.abs(m) - 2, 0)
         cost = cost - rules.step * ((m != 0) & (np.abs(m) <= 2))
+        if rules.moves:
+            table = np.asarray(rules.moves[voice - 1])
+            cost = cost - np.where(m != 0, table[move_bin(m)], 0.0)
     # A chordal seventh falls by step (or waits, held); the bass's leading tone on a dominant
     # rises to the tonic (or waits).
     mask = _pc_mask(prev)[:, :, None]
@@ -261,8 +326,7 @@ def decode_voices(
     per_segment = summed[:, ends] - summed[:, starts]  # (3, N, k): log-prob over the segment
     emit = sum(per_segment[v][:, combos[:, v]] for v in range(3))  # (N, S)
     on_beat = (starts - pickup_steps) % STEPS_PER_BEAT == 0
-    tonic = key[0] if key is not None else None
-    local = emit - _state_costs(states, rules, on_beat, tonic)
+    local = emit - _state_costs(states, rules, on_beat, key, ends - starts)
     moves = _transition_costs(states[:-1], states[1:], rules, starts[1:] % 2 == 1, key)
 
     scores = local[0]

@@ -38,14 +38,18 @@ from composer.models.features import (
     position_features,
     voice_classes,
 )
+from composer.models.style_prior import load_style_prior
 from composer.models.weights import load_once, read_weights, save_weights
 from composer.score import Score
 
-DEFAULT_RULES = VoiceLeadingRules()
-# A held pitch is struck again where the strike logit exceeds this (0: even odds).
-STRIKE_LOGIT = 0.0
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 SHIPPED_GAN = WEIGHTS_DIR / "gan.pt"
+# Bach's texture fitted to the GAN's voices (composer.training.style_prior): the decoder's
+# default rules, and the strike logit above which each lower voice strikes a held pitch again.
+SHIPPED_STYLE_PRIOR = WEIGHTS_DIR / "gan-style-prior.json"
+STYLE_PRIOR = load_style_prior(SHIPPED_STYLE_PRIOR)
+DEFAULT_RULES = STYLE_PRIOR.rules(VoiceLeadingRules())
+STRIKE_LOGITS = tuple(float(x) for x in STYLE_PRIOR.strike)
 LOWER_VOICES = (1, 2, 3)  # alto, tenor, bass
 STRIDE = 4  # the U-Net halves time twice: lengths are padded to a multiple of 4
 COND_CHANNELS = N_CLASSES + 1 + N_POSITION + N_KEY  # soprano one-hot, its onsets, position, key
@@ -236,6 +240,16 @@ def harmonize(
     generator's most likely notes that avoid parallels and crossings. `rules=None` takes each
     voice's most likely class per step on its own (the raw generator, for comparison).
     """
+    log_probs, strike_logits = voice_distributions(generator, melody, seed=seed, device=device)
+    return decoded(melody, log_probs, strike_logits, rules, STRIKE_LOGITS)
+
+
+@torch.no_grad()
+def voice_distributions(
+    generator: Generator, melody: Score, seed: int = 0, device: str | torch.device = "cpu"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The generator's log-probabilities (3, T, classes) of alto, tenor and bass at every step
+    under the melody, and its strike logits (3, T), for noise seeded with `seed`."""
     extra = _pad_to_stride(melody)
     padded = _padded(melody.with_pitches(melody.pitches[:1], melody.onsets[:1]), extra)
     cond, _ = condition_arrays(padded)
@@ -244,6 +258,19 @@ def harmonize(
     noise = noise_like(generator.config, cond_t.shape[-1], 1, rng).to(device)
     logits, strike_logits = generator(cond_t, noise)
     log_probs = torch.log_softmax(logits[0].float(), dim=-1).cpu().numpy()[:, : melody.n_steps]
+    return log_probs, strike_logits[0].float().cpu().numpy()[:, : melody.n_steps]
+
+
+def decoded(
+    melody: Score,
+    log_probs: np.ndarray,
+    strike_logits: np.ndarray,
+    rules: VoiceLeadingRules | None,
+    strike_at: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> Score:
+    """The four-voice score from the generator's outputs: with `rules` the voices decoded jointly,
+    else each voice's likeliest class per step; a held pitch struck again where its voice's
+    strike logit exceeds `strike_at`."""
     if rules is None:
         classes = log_probs.argmax(-1)
     else:
@@ -254,7 +281,7 @@ def harmonize(
             key=(melody.tonic, melody.mode),
             pickup_steps=melody.pickup_steps,
         )
-    strikes = (strike_logits[0] > STRIKE_LOGIT).cpu().numpy()[:, : melody.n_steps]
+    strikes = strike_logits > np.asarray(strike_at)[:, None]
     lower_pitches, lower_onsets = classes_to_grid(classes, strikes)
     pitches = np.concatenate([melody.pitches[:1], lower_pitches])
     onsets = np.concatenate([melody.onsets[:1], lower_onsets])
