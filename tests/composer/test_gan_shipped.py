@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_shipped_gan_clears_the_bar_on_valid():
-    report = evaluate_chorales("gan", load_chorales("valid")).as_dict()
+    report = evaluate_chorales("gan", load_chorales("valid"), two_sample=False).as_dict()
     failed = [c for c in harmonizer_bar(report["bach"], report["generated"]) if not c.passed]
     assert failed == []
 
@@ -32,3 +32,11 @@ def test_shipped_gan_harmonizes_every_sample(sample):
         low, high = VOICE_RANGES[VOICES[voice]]
         sounding = piece.pitches[voice][piece.pitches[voice] != REST]
         assert sounding.size and low <= sounding.min() and sounding.max() <= high
+
+
+def test_the_gans_harmony_is_harder_to_tell_from_bachs_than_without_its_style_prior():
+    # Measured on valid: 0.85 with the teacher's rules alone, 0.77 with the style prior.
+    report = evaluate_chorales("gan", load_chorales("valid")).as_dict()
+    test = report["bach_or_not"]
+    assert test["accuracy"] <= 0.80, test
+    assert all(r["accuracy"] <= 0.80 for r in test["classifiers"].values())
