@@ -50,7 +50,8 @@ def move_bin(size: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class VoiceLeadingRules:
     candidates: int = 3  # top-k classes per voice and step
-    parallel: float = 6.0  # nats per parallel fifth or octave by similar motion
+    parallel: float = 12.0  # nats per parallel fifth or octave by similar motion: more than the
+    # style prior can ever pay for one (it rewards parallel thirds and sixths)
     contrary: float = 6.0  # ... and by contrary motion
     hidden: float = 1.5  # nats per hidden fifth/octave in the outer voices
     overlap: float = 0.5  # nats per voice moving past its neighbour's previous pitch
@@ -90,6 +91,8 @@ class VoiceLeadingRules:
     degrees: tuple[tuple[tuple[float, ...], ...], ...] = ()
     # Nats per change of each pair of voices by parallel, similar, contrary, oblique motion.
     motion: tuple[tuple[float, ...], ...] = ()
+    # Nats per step alto, tenor or bass rests under a sounding melody (his hardly ever do).
+    rests: tuple[float, ...] = ()
     # Nats per move of alto, tenor and bass, by its size (MOVE_BINS): how his voices move.
     moves: tuple[tuple[float, ...], ...] = ()
 
@@ -161,6 +164,10 @@ def _texture_bonus(
             bonus += rules.wide[n] * (both & (hi - lo > 12))
         if rules.crossed:
             bonus += rules.crossed[n] * (both & (hi < lo))
+    if rules.rests:
+        melody = state[..., 0] != REST
+        for voice in (1, 2, 3):
+            bonus += rules.rests[voice - 1] * (melody & (state[..., voice] == REST))
     if rules.degrees and key is not None:
         tonic, mode = key
         table = np.asarray(rules.degrees[0 if mode == "major" else 1])

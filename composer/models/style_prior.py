@@ -12,6 +12,8 @@ fitted so that the decoded voices' statistics match Bach's (composer.training.st
 - `moves`: per lower voice and size of move (composer.models.decoding.MOVE_BINS), per move;
 - `degrees`: per mode, lower voice and pitch class above the tonic, per step;
 - `motion`: per pair, per parallel, similar, contrary or oblique change;
+- `rests`: per lower voice, per step it rests while the melody sounds (a voice must not fall
+  silent because silence escapes every other weight);
 - `strike`: per lower voice, the strike logit above which a held pitch is struck again.
 
 `texture_statistics` measures exactly what those weights act on, so fitting is a loop of
@@ -33,7 +35,7 @@ from composer.constants import REST
 from composer.models.decoding import MOVE_BINS, PAIRS, VoiceLeadingRules, move_bin
 from composer.score import Score
 
-TABLES = ("vertical", "wide", "crossed", "moves", "degrees", "motion")
+TABLES = ("vertical", "wide", "crossed", "moves", "degrees", "motion", "rests")
 LOWER = (1, 2, 3)
 # Parallel, similar, contrary, oblique: the order of `motion`'s columns.
 MOTIONS = ("parallel", "similar", "contrary", "oblique")
@@ -69,10 +71,15 @@ def texture_statistics(scores: Sequence[Score]) -> Texture:
     motion = np.zeros((len(PAIRS), 4))
     held = np.zeros(3)
     struck = np.zeros(3)
+    resting = np.zeros(3)
+    melody_steps = 0
     for score in scores:
         p = score.pitches[:4].astype(np.int64)
         o = score.onsets[:4]
         mode = 0 if score.mode == "major" else 1
+        melody = p[0] != REST
+        melody_steps += int(melody.sum())
+        resting += [(melody & (p[v] == REST)).sum() for v in LOWER]
         for n, (i, j) in enumerate(PAIRS):
             both = (p[i] != REST) & (p[j] != REST)
             gap = (p[i] - p[j])[both]
@@ -109,6 +116,7 @@ def texture_statistics(scores: Sequence[Score]) -> Texture:
         "moves": _shares(moves, voice_steps[:, None]),
         "degrees": _shares(degrees, degrees.sum(axis=-1, keepdims=True)),
         "motion": _shares(motion, motion.sum(axis=-1, keepdims=True)),
+        "rests": _shares(resting, np.array(melody_steps)),
     }
     return Texture(tables, _shares(struck, held))
 
@@ -153,7 +161,8 @@ class StylePrior:
     @classmethod
     def load(cls, path: str | Path) -> StylePrior:
         blob = json.loads(Path(path).read_text())
-        tables = {k: np.asarray(blob["tables"][k], dtype=float) for k in TABLES}
+        zero = cls.zero().tables  # a table the file lacks weighs nothing
+        tables = {k: np.asarray(blob["tables"].get(k, zero[k]), dtype=float) for k in TABLES}
         return cls(tables, np.asarray(blob["strike"], dtype=float), blob.get("meta", {}))
 
 
