@@ -143,6 +143,12 @@ class StylePrior:
         texture = texture_statistics([])
         return cls({k: np.zeros_like(v) for k, v in texture.tables.items()}, np.zeros(3))
 
+    @property
+    def strike_at(self) -> tuple[float, float, float]:
+        """The strike thresholds of alto, tenor and bass, as the GAN's decoding takes them."""
+        alto, tenor, bass = (float(x) for x in self.strike)
+        return alto, tenor, bass
+
     def rules(self, base: VoiceLeadingRules) -> VoiceLeadingRules:
         """`base` with this prior's texture weights."""
         return replace(base, **{k: _nested(np.asarray(v)) for k, v in self.tables.items()})

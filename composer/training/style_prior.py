@@ -15,12 +15,16 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from composer.models.decoding import VoiceLeadingRules
 from composer.models.style_prior import TABLES, StylePrior, Texture, texture_statistics
 from composer.score import Score
+
+if TYPE_CHECKING:
+    from composer.models.gan import Generator
 
 EPS = 2e-4  # shares of zero are smoothed, so a texture Bach never writes gets a finite cost
 STEP_CLIP = 1.0  # no weight moves more than eta nats in one round
@@ -53,20 +57,15 @@ def fit_style_prior(
     target = texture_statistics(bach)
     prior = StylePrior.zero()
     for n in range(rounds):
-        got = texture_statistics(decode(prior.rules(base), _thresholds(prior)))
+        got = texture_statistics(decode(prior.rules(base), prior.strike_at))
         if report is not None:
             report(n, got.distance(target))
         prior = _step(prior, got, target, eta)
-    final = texture_statistics(decode(prior.rules(base), _thresholds(prior)))
+    final = texture_statistics(decode(prior.rules(base), prior.strike_at))
     if report is not None:
         report(rounds, final.distance(target))
     prior.meta = {"rounds": rounds, "eta": eta, "distance": final.distance(target)}
     return prior
-
-
-def _thresholds(prior: StylePrior) -> tuple[float, float, float]:
-    a, t, b = (float(x) for x in prior.strike)
-    return a, t, b
 
 
 def _step(prior: StylePrior, got: Texture, target: Texture, eta: float) -> StylePrior:
@@ -81,15 +80,12 @@ def _step(prior: StylePrior, got: Texture, target: Texture, eta: float) -> Style
     return StylePrior(tables, prior.strike + eta * step)
 
 
-def gan_decoder(generator: object, melodies: Sequence[Score], device: str = "cpu") -> Decode:
+def gan_decoder(generator: Generator, melodies: Sequence[Score], device: str = "cpu") -> Decode:
     """`decode` for the GAN: its distributions under each melody computed once (seed 0), then
     decoded under whatever rules and thresholds a round asks for."""
     from composer.models import gan
 
-    outputs = [
-        gan.voice_distributions(generator, melody, device=device)  # type: ignore[arg-type]
-        for melody in melodies
-    ]
+    outputs = [gan.voice_distributions(generator, melody, device=device) for melody in melodies]
 
     def decode(rules: VoiceLeadingRules, strike_at: tuple[float, float, float]) -> list[Score]:
         return [

@@ -14,8 +14,8 @@ from composer.models.features import N_CLASSES, REST_CLASS
 from composer.models.style_prior import StylePrior, load_style_prior, texture_statistics
 from composer.score import Score
 from composer.training.style_prior import fit_style_prior
+from tests.composer.decoder_cases import FLOOR, held, model_outputs
 
-FLOOR = -20.0
 SA, ST, SB, AT, AB, TB = range(6)  # the PAIRS order
 assert PAIRS[SB] == (0, 3) and PAIRS[AT] == (1, 2) and PAIRS[TB] == (2, 3)
 
@@ -57,24 +57,12 @@ def test_texture_statistics_count_what_a_listener_hears():
     assert texture.restrike[2] == 0.5 and texture.restrike[1] == 0.0
 
 
-def _log_probs(steps: int, choices: dict[tuple[int, int], dict[int, float]]) -> np.ndarray:
-    out = np.full((3, steps, N_CLASSES), FLOOR)
-    for (voice, step), options in choices.items():
-        for pitch, value in options.items():
-            out[voice, step, pitch - LOWEST_PITCH] = value
-    return out
-
-
-def _held(voice: int, steps: range, options: dict[int, float]) -> dict:
-    return {(voice, t): options for t in steps}
-
-
 def _alto_choice(rules: VoiceLeadingRules, alto: dict[int, float]) -> int:
     """The alto's decoded pitch under a held C5 soprano, tenor E4 and bass C3: G4 and A4 both
     make a complete triad (C major, A minor), so the rules hardly choose between them."""
-    choices = {**_held(0, range(8), alto), **_held(1, range(8), {64: -0.1})}
-    choices |= _held(2, range(8), {48: -0.1})
-    decoded = decode_voices(_log_probs(8, choices), np.full(8, 72), rules, key=(0, "major"))
+    choices = {**held(0, range(8), alto), **held(1, range(8), {64: -0.1})}
+    choices |= held(2, range(8), {48: -0.1})
+    decoded = decode_voices(model_outputs(8, choices), np.full(8, 72), rules, key=(0, "major"))
     return int(decoded[0, 0]) + LOWEST_PITCH
 
 
@@ -127,10 +115,10 @@ def _bass_motion(rules: VoiceLeadingRules) -> list[int]:
     is the model's favourite by 0.5 nats a step; moving up to D3 keeps the soprano's tenth
     (parallel motion)."""
     soprano = np.array([76] * 4 + [78] * 4)
-    choices = {**_held(0, range(8), {67: -0.1}), **_held(1, range(8), {55: -0.1})}
-    choices |= _held(2, range(4), {48: -0.1})
-    choices |= _held(2, range(4, 8), {48: -0.2, 50: -0.7})
-    decoded = decode_voices(_log_probs(8, choices), soprano, rules) + LOWEST_PITCH
+    choices = {**held(0, range(8), {67: -0.1}), **held(1, range(8), {55: -0.1})}
+    choices |= held(2, range(4), {48: -0.1})
+    choices |= held(2, range(4, 8), {48: -0.2, 50: -0.7})
+    decoded = decode_voices(model_outputs(8, choices), soprano, rules) + LOWEST_PITCH
     return [int(x) for x in decoded[2]]
 
 
@@ -156,9 +144,9 @@ def test_a_motion_bonus_makes_two_voices_move_together():
 def test_a_crossing_bonus_lets_voices_cross_where_bach_does():
     # Alto E4 over bass C3; the tenor's G4 (above the alto: a crossing the rules charge 1.5
     # nats) is a little likelier than G3; both make a C major triad under the soprano's C5.
-    choices = {**_held(0, range(8), {64: -0.1}), **_held(1, range(8), {67: -0.3, 55: -0.4})}
-    choices |= _held(2, range(8), {48: -0.1})
-    log_probs = _log_probs(8, choices)
+    choices = {**held(0, range(8), {64: -0.1}), **held(1, range(8), {67: -0.3, 55: -0.4})}
+    choices |= held(2, range(8), {48: -0.1})
+    log_probs = model_outputs(8, choices)
     plain = VoiceLeadingRules(spacing=0.0)
     assert decode_voices(log_probs, np.full(8, 72), plain)[1, 0] + LOWEST_PITCH == 55
     crossed = np.zeros(6)
@@ -171,8 +159,8 @@ def test_a_crossing_bonus_lets_voices_cross_where_bach_does():
 
 def test_strike_thresholds_decide_which_held_notes_are_struck_again():
     melody = _score([[72] * 8])
-    choices = {**_held(0, range(8), {67: -0.1}), **_held(1, range(8), {60: -0.1})}
-    log_probs = _log_probs(8, choices | _held(2, range(8), {48: -0.1}))
+    choices = {**held(0, range(8), {67: -0.1}), **held(1, range(8), {60: -0.1})}
+    log_probs = model_outputs(8, choices | held(2, range(8), {48: -0.1}))
     strike_logits = np.full((3, 8), -5.0)
     strike_logits[:, 4] = 0.5  # each voice leans to striking its held note again at step 4
     loose = gan.decoded(melody, log_probs, strike_logits, None, (0.0, 0.0, 0.0))

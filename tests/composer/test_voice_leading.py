@@ -12,23 +12,8 @@ from composer.models.decoding import (
     keep_sound_changes,
     short_note_count,
 )
-from composer.models.features import N_CLASSES
 from composer.score import Score
-
-FLOOR = -20.0
-
-
-def _log_probs(steps: int, choices: dict[tuple[int, int], dict[int, float]]) -> np.ndarray:
-    """(3, steps, classes) log-probs; choices[(voice, step)] = {midi pitch: log-prob}."""
-    out = np.full((3, steps, N_CLASSES), FLOOR)
-    for (voice, step), options in choices.items():
-        for pitch, value in options.items():
-            out[voice, step, pitch - LOWEST_PITCH] = value
-    return out
-
-
-def _held(voice: int, steps: range, options: dict[int, float]) -> dict:
-    return {(voice, t): options for t in steps}
+from tests.composer.decoder_cases import held, model_outputs
 
 
 def _case(second_alto: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -36,12 +21,12 @@ def _case(second_alto: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
     # (72-65 = 7, 74-67 = 7, both rising). Holding F4 makes a sixth instead.
     soprano = np.array([72] * 4 + [74] * 4)
     choices = {
-        **_held(0, range(0, 4), {65: -0.1}),
-        **_held(0, range(4, 8), second_alto),
-        **_held(1, range(8), {60: -0.1}),
-        **_held(2, range(8), {48: -0.1}),
+        **held(0, range(0, 4), {65: -0.1}),
+        **held(0, range(4, 8), second_alto),
+        **held(1, range(8), {60: -0.1}),
+        **held(2, range(8), {48: -0.1}),
     }
-    return _log_probs(8, choices), soprano
+    return model_outputs(8, choices), soprano
 
 
 def test_parallel_fifth_is_avoided_when_a_good_alternative_exists():
@@ -63,27 +48,27 @@ def test_crossing_is_avoided():
     # Tenor prefers A4 (69) above the alto's G4 (67); its second choice E4 (64) is below.
     soprano = np.array([76] * 4)
     choices = {
-        **_held(0, range(4), {67: -0.1}),
-        **_held(1, range(4), {69: -0.3, 64: -0.6}),
-        **_held(2, range(4), {48: -0.1}),
+        **held(0, range(4), {67: -0.1}),
+        **held(1, range(4), {69: -0.3, 64: -0.6}),
+        **held(2, range(4), {48: -0.1}),
     }
-    decoded = decode_voices(_log_probs(4, choices), soprano) + LOWEST_PITCH
+    decoded = decode_voices(model_outputs(4, choices), soprano) + LOWEST_PITCH
     assert list(decoded[1]) == [64] * 4
 
 
 def test_no_conflict_means_the_model_choice_and_no_flicker():
     soprano = np.array([72] * 8)
     choices = {
-        **_held(0, range(8), {67: -0.1}),
-        **_held(1, range(8), {64: -0.1}),
-        **_held(2, range(8), {48: -0.1}),
+        **held(0, range(8), {67: -0.1}),
+        **held(1, range(8), {64: -0.1}),
+        **held(2, range(8), {48: -0.1}),
     }
     # A near-tie on one 16th offbeat: switching there would make two 16th-note flickers.
     choices[(1, 3)] = {62: -0.05, 64: -0.1}
-    decoded = decode_voices(_log_probs(8, choices), soprano) + LOWEST_PITCH
+    decoded = decode_voices(model_outputs(8, choices), soprano) + LOWEST_PITCH
     assert list(decoded[1]) == [64] * 8
     rules = VoiceLeadingRules(change=0.0, offbeat_change=0.0)
-    free = decode_voices(_log_probs(8, choices), soprano, rules) + LOWEST_PITCH
+    free = decode_voices(model_outputs(8, choices), soprano, rules) + LOWEST_PITCH
     assert free[1, 3] == 62  # without the rhythm costs, the per-step favourite is taken
 
 
@@ -123,14 +108,14 @@ def _bass_case(second_bass: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
     # below the soprano. Alto D4 -> E4, tenor B3 -> G3.
     soprano = np.array([67] * 4 + [72] * 4)
     choices = {
-        **_held(0, range(0, 4), {62: -0.1}),
-        **_held(0, range(4, 8), {64: -0.1}),
-        **_held(1, range(0, 4), {59: -0.1}),
-        **_held(1, range(4, 8), {55: -0.1}),
-        **_held(2, range(0, 4), {55: -0.1}),
-        **_held(2, range(4, 8), second_bass),
+        **held(0, range(0, 4), {62: -0.1}),
+        **held(0, range(4, 8), {64: -0.1}),
+        **held(1, range(0, 4), {59: -0.1}),
+        **held(1, range(4, 8), {55: -0.1}),
+        **held(2, range(0, 4), {55: -0.1}),
+        **held(2, range(4, 8), second_bass),
     }
-    return _log_probs(8, choices), soprano
+    return model_outputs(8, choices), soprano
 
 
 def test_octaves_by_contrary_motion_are_avoided_too():
@@ -147,12 +132,12 @@ def test_an_awkward_leap_in_an_inner_voice_is_avoided():
     # Tenor F3 -> B3 (a tritone) is the model's favourite; G3 is nearly as likely.
     soprano = np.array([72] * 4 + [71] * 4)
     choices = {
-        **_held(0, range(8), {67: -0.1}),
-        **_held(1, range(0, 4), {53: -0.1}),
-        **_held(1, range(4, 8), {59: -0.3, 55: -0.6}),
-        **_held(2, range(8), {43: -0.1}),
+        **held(0, range(8), {67: -0.1}),
+        **held(1, range(0, 4), {53: -0.1}),
+        **held(1, range(4, 8), {59: -0.3, 55: -0.6}),
+        **held(2, range(8), {43: -0.1}),
     }
-    log_probs = _log_probs(8, choices)
+    log_probs = model_outputs(8, choices)
     decoded = decode_voices(log_probs, soprano, VoiceLeadingRules(incomplete=0, thin=0))
     assert list(decoded[1][4:] + LOWEST_PITCH) == [55] * 4
 
@@ -161,11 +146,11 @@ def test_a_thin_sonority_costs_when_a_full_chord_is_at_hand():
     # C5 over G3 and C3, the alto choosing between C4 (C-G only: thin) and E4 (a C major triad).
     soprano = np.array([72] * 4)
     choices = {
-        **_held(0, range(4), {60: -0.2, 64: -0.4}),
-        **_held(1, range(4), {55: -0.1}),
-        **_held(2, range(4), {48: -0.1}),
+        **held(0, range(4), {60: -0.2, 64: -0.4}),
+        **held(1, range(4), {55: -0.1}),
+        **held(2, range(4), {48: -0.1}),
     }
-    log_probs = _log_probs(4, choices)
+    log_probs = model_outputs(4, choices)
     assert list(decode_voices(log_probs, soprano)[0] + LOWEST_PITCH) == [64] * 4
     plain = VoiceLeadingRules(thin=0.0, incomplete=0.0, chord_bonus=())
     assert list(decode_voices(log_probs, soprano, plain)[0] + LOWEST_PITCH) == [60] * 4
