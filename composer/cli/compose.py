@@ -30,7 +30,6 @@ def _compose(args: argparse.Namespace) -> None:
     from composer.compose.pipeline import compose
     from composer.midi.melody import extract_melody
     from composer.models.shipped import MissingWeights
-    from composer.render.audio import RenderError
     from composer.render.outputs import write_composition
 
     _check_suffix(args.output, (".mid", ".midi"), "the output")
@@ -51,10 +50,12 @@ def _compose(args: argparse.Namespace) -> None:
         written = write_composition(
             composition, args.output, audio=args.audio, roll=args.roll, sheet_music=args.score
         )
-    except (MissingWeights, RenderError) as exc:
+    except MissingWeights as exc:
         _fail(str(exc))
     print(composition.summary)
-    print("wrote " + ", ".join(str(p) for p in written))
+    print("wrote " + ", ".join(str(p) for p in written.paths))
+    if written.audio_error is not None:
+        _fail(f"no audio: {written.audio_error}")
 
 
 def _embellish(args: argparse.Namespace) -> None:

@@ -8,6 +8,8 @@ peak. Each writer is imported only when its file is asked for, so a MIDI-only ru
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from composer.compose.pipeline import ComposedPiece
@@ -56,6 +58,13 @@ def report(composition: ComposedPiece, audio: dict[str, float] | None = None) ->
     }
 
 
+@dataclass
+class WrittenPiece:
+    paths: list[Path]  # every file written, the metrics JSON last
+    report: dict[str, object]  # what the metrics JSON holds
+    audio_error: Exception | None = None  # why the audio asked for is missing (RenderError)
+
+
 def write_composition(
     composition: ComposedPiece,
     midi_path: str | Path,
@@ -64,33 +73,51 @@ def write_composition(
     audio_copies: tuple[str | Path, ...] = (),
     roll: str | Path | None = None,
     sheet_music: str | Path | None = None,
-) -> list[Path]:
+) -> WrittenPiece:
     """Write the MIDI file, the metrics JSON beside it and the optional audio (and other formats
-    of it, rendered once), piano roll and sheet music (MusicXML); returns the paths written."""
+    of it, rendered once), piano roll and sheet music (MusicXML).
+
+    The audio renders in a second thread while the roll and the score are drawn here: FluidSynth
+    and the encoders are commands, so the two run on two cores. Audio that cannot be rendered
+    (a RenderError) leaves every other file written and says why in `audio_error`."""
     midi_out = Path(midi_path)
     midi = performance(composition)
     midi.write(str(midi_out))
     written = [midi_out]
     title = composition.score.name or "Composition"
-    audio_stats = None
-    if audio is not None:
-        from composer.render.audio import render_track
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rendering = None
+        if audio is not None:
+            from composer.render.audio import render_track
 
-        audio_stats = render_track(midi, audio, copies=audio_copies, title=title)
-        written += [Path(audio), *map(Path, audio_copies)]
-    if roll is not None:
-        from composer.render.roll import render_roll
+            rendering = pool.submit(render_track, midi, audio, copies=audio_copies, title=title)
+        if roll is not None:
+            from composer.render.roll import render_roll
 
-        sections = [(s.kind, s.start) for s in composition.sections]
-        render_roll(
-            composition.score, roll, title=title, marked=composition.embellished, sections=sections
-        )
-        written.append(Path(roll))
-    if sheet_music is not None:
-        from composer.render.notation import write_musicxml
+            sections = [(s.kind, s.start) for s in composition.sections]
+            render_roll(
+                composition.score,
+                roll,
+                title=title,
+                marked=composition.embellished,
+                sections=sections,
+            )
+            written.append(Path(roll))
+        if sheet_music is not None:
+            from composer.render.notation import write_musicxml
 
-        written.append(write_musicxml(composition.score, sheet_music, title=title))
+            written.append(write_musicxml(composition.score, sheet_music, title=title))
+        audio_stats, audio_error = None, None
+        if rendering is not None:
+            from composer.render.audio import RenderError
+
+            try:
+                audio_stats = rendering.result()
+                written += [Path(audio), *map(Path, audio_copies)]  # type: ignore[arg-type]
+            except RenderError as exc:
+                audio_error = exc
+    content = report(composition, audio_stats)
     metrics_out = midi_out.with_suffix(".json")
-    metrics_out.write_text(json.dumps(report(composition, audio_stats), indent=2) + "\n")
+    metrics_out.write_text(json.dumps(content, indent=2) + "\n")
     written.append(metrics_out)
-    return written
+    return WrittenPiece(written, content, audio_error)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from composer.compose.pipeline import Progress, compose
-from composer.metrics.bach_audit import section_audits
 from composer.score import Score
 
 MODELS = ("hybrid", "gan", "arcnn")  # the shipped choices; other names are registered models
@@ -63,7 +62,6 @@ def compose_piece(
 
     Audio that cannot be rendered (no FluidSynth, soundfont or encoder) leaves the other files and
     says why in `warnings`, so a team still sees and downloads its piece."""
-    from composer.render.audio import RenderError
     from composer.render.outputs import write_composition
 
     report = progress or (lambda fraction, message: None)
@@ -83,13 +81,13 @@ def compose_piece(
     wav, mp3 = out / "piece.wav", out / "piece.mp3"
     warnings: list[str] = []
     report(0.88, "rendering audio, piano roll and score")
+    written = write_composition(
+        piece, midi, audio=wav, audio_copies=(mp3,), roll=roll, sheet_music=sheet
+    )
     audio: Path | None = wav
     compressed: Path | None = mp3
-    try:
-        write_composition(piece, midi, audio=wav, audio_copies=(mp3,), roll=roll, sheet_music=sheet)
-    except RenderError as exc:
-        warnings.append(f"No audio: {exc}.")
-        write_composition(piece, midi, roll=roll, sheet_music=sheet)
+    if written.audio_error is not None:
+        warnings.append(f"No audio: {written.audio_error}.")
         audio = compressed = None
     return PieceFiles(
         midi=midi,
@@ -103,5 +101,5 @@ def compose_piece(
         metrics=piece.metrics,
         warnings=warnings,
         # Each section with what a teacher would mark in it (composer.metrics.bach_audit).
-        sections=section_audits(piece.score, [(s.kind, s.start, s.end) for s in piece.sections]),
+        sections=written.report["audit"]["sections"],  # type: ignore[index]
     )

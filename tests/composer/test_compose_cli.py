@@ -65,6 +65,29 @@ def test_compose_writes_mp3(tiny_models: None, tmp_path: Path) -> None:
     assert out.stat().st_size > 10_000
 
 
+def test_compose_without_a_soundfont_keeps_the_other_files_and_says_why(
+    tiny_models: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("COMPOSER_SOUNDFONT", str(tmp_path / "missing.sf2"))
+    args = [
+        ODE,
+        "-o",
+        str(tmp_path / "o.mid"),
+        "--seconds",
+        "12",
+        "--audio",
+        str(tmp_path / "o.wav"),
+    ]
+    with pytest.raises(SystemExit) as failed:
+        main(["compose", *args, "--roll", str(tmp_path / "o.png")])
+    assert failed.value.code == 1
+    assert "no audio: COMPOSER_SOUNDFONT names no file" in capsys.readouterr().err
+    assert not (tmp_path / "o.wav").exists()
+    tracks = pretty_midi.PrettyMIDI(str(tmp_path / "o.mid")).instruments
+    assert {t.name.split(" - ")[0] for t in tracks} >= {"Soprano", "Alto", "Tenor", "Bass"}
+    assert (tmp_path / "o.png").is_file() and (tmp_path / "o.json").is_file()
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -182,14 +182,15 @@ def test_the_files_of_a_piece(models, tmp_path: Path) -> None:
     import music21
 
     short = composed("korobeiniki", models=models, seconds=20, style="space")
-    paths = write_composition(
+    written = write_composition(
         short,
         tmp_path / "piece.mid",
         audio=tmp_path / "piece.wav",
         roll=tmp_path / "piece.png",
         sheet_music=tmp_path / "piece.musicxml",
     )
-    assert {p.name for p in paths} >= {"piece.mid", "piece.wav", "piece.png", "piece.json"}
+    assert written.audio_error is None
+    assert {p.name for p in written.paths} >= {"piece.mid", "piece.wav", "piece.png", "piece.json"}
     with wave.open(str(tmp_path / "piece.wav"), "rb") as reader:
         assert reader.getframerate() == 44_100
         samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
