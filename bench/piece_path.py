@@ -143,6 +143,10 @@ timed("piano roll PNG", lambda: render_roll(piece.score, out / "r.png", title="t
 timed("MusicXML", lambda: write_musicxml(piece.score, out / "s.musicxml", title="t"))
 timed("section audits", lambda: section_audits(piece.score,
       [(s.kind, s.start, s.end) for s in piece.sections]))
+from composer.render.outputs import write_composition
+timed("all of it as the worker writes it (the audio beside the roll and score)",
+      lambda: write_composition(piece, out / "w.mid", audio=out / "w.wav",
+      audio_copies=(out / "w.mp3",), roll=out / "w.png", sheet_music=out / "w.musicxml"))
 print(json.dumps(times))
 """
     env = dict(os.environ, OMP_NUM_THREADS="1")

@@ -34,5 +34,6 @@ def run_job(job_id: int, kind: str, token: int | None = None) -> None:
     job_run(job_id=job_id, kind=kind, token=token, time_limit=SoftTimeLimitExceeded)
 
 
+import tasks.priority  # noqa: E402 - each worker process yields the CPU to the site
 import tasks.reaper  # noqa: E402 - each worker reaps the jobs of workers that died
 import tasks.warm_up  # noqa: E402, F401 - each worker process loads its models as it starts

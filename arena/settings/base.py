@@ -212,6 +212,9 @@ ARENA_HARMONIZER_MODULES = env.list("ARENA_HARMONIZER_MODULES", cast=str.strip, 
 # Each worker process loads its models and composes a short piece as it starts (tasks.warm_up),
 # so that the first team's piece is as quick as the next.
 ARENA_WORKER_WARM_UP = env.bool("ARENA_WORKER_WARM_UP", default=True)
+# Each worker process lowers its CPU priority by this much (tasks.priority), so the site's
+# requests on the same machine are served first; 0 leaves it.
+ARENA_WORKER_NICE = env.int("ARENA_WORKER_NICE", default=10)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="bach-demo-2026")
 

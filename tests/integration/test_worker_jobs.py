@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -62,3 +63,24 @@ def test_bad_midi_fails_with_a_clear_reason(celery_worker, media_root, settings)
     assert job.status == JobStatus.FAILED
     assert "MIDI" in job.error
     assert "Traceback" not in job.error
+
+
+def test_the_worker_composes_at_a_lower_priority_than_the_site(celery_worker, settings):
+    """The pool process that runs jobs lowered its own priority as it started (tasks.priority),
+    so a site on the same machine is served first."""
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    pools = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            if b"itest@" in command:
+                pools.append(os.getpriority(os.PRIO_PROCESS, int(entry.name)))
+        except (OSError, ProcessLookupError):
+            continue  # a process that ended while we looked
+    assert settings.ARENA_WORKER_NICE == 10
+    # The main worker process (it only takes messages) keeps our priority; its pool process,
+    # the one that composes, is 10 lower.
+    assert sorted(pools) == [ours, ours + 10]
+    assert f"worker process niceness {ours + 10}" in celery_worker.read_text()
