@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import requests
@@ -46,6 +46,7 @@ class Recorder:
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.reasons: Counter[str] = Counter()  # what the errors were: "page / 502", …
         self.lock = threading.Lock()
 
     def call(self, session: requests.Session, name: str, method: str, url: str, **kw):  # type: ignore[no-untyped-def]
@@ -53,11 +54,14 @@ class Recorder:
         try:
             response = session.request(method, BASE + url, timeout=30, **kw)
             failed = response.status_code >= 500 or response.status_code in (403, 404)
-        except requests.RequestException:
-            response, failed = None, True
+            reason = f"{name} {response.status_code}"
+        except requests.RequestException as exc:
+            response, failed, reason = None, True, f"{name} {type(exc).__name__}"
         with self.lock:
             self.times[name].append(time.perf_counter() - started)
             self.errors[name] += failed
+            if failed:
+                self.reasons[reason] += 1
         return response
 
 
@@ -270,6 +274,8 @@ def main() -> None:
             f"\nerrors: {sum(rec.errors.values())}; pieces queued: {queued}, "
             f"completed: {sum(done)}, failed: {len(done) - sum(done)}"
         )
+        for reason, count in rec.reasons.most_common():
+            print(f"  {count} × {reason}")
     finally:
         for process in (web, worker):
             os.killpg(process.pid, signal.SIGTERM)

@@ -20,13 +20,12 @@ import numpy as np
 
 from composer.compose.form import phrase_ends
 from composer.constants import REST, STEPS_PER_BEAT
+from composer.key_finding import Key, key_fits
 from composer.score import Score
 from composer.theory import key_name, scale_pitch_classes
 
 KEY_MARGIN = 0.1  # a phrase's key must fit its notes this much better (correlation) than the tune's
 MIN_PHRASE_BEATS = 6  # shorter phrases are too short to tell a key: they keep their neighbour's
-
-Key = tuple[int, str]  # tonic pitch class, mode
 
 
 @dataclass(frozen=True)
@@ -36,25 +35,10 @@ class KeySpan:
     key: Key
 
 
-def _fits(notes: list[tuple[int, int, int]]) -> dict[Key, float]:
-    """Each key's Krumhansl-Schmuckler correlation with the notes weighted by length."""
-    from music21 import note, stream  # music21 loads slowly: only for a melody that needs it
-
-    line = stream.Stream()
-    for start, end, pitch in notes:
-        line.append(note.Note(pitch, quarterLength=(end - start) / STEPS_PER_BEAT))
-    best = line.analyze("KrumhanslSchmuckler")
-    fits: dict[Key, float] = {}
-    for candidate in [best, *best.alternateInterpretations]:
-        key = (candidate.tonic.pitchClass, candidate.mode)
-        fits.setdefault(key, candidate.correlationCoefficient)
-    return fits
-
-
 def _local_key(notes: list[tuple[int, int, int]], home: Key) -> Key:
     if sum(end - start for start, end, _ in notes) < MIN_PHRASE_BEATS * STEPS_PER_BEAT:
         return home
-    fits = _fits(notes)
+    fits = key_fits(notes)
     found = max(fits, key=lambda k: fits[k])
     if found == home or fits[found] < fits.get(home, -1.0) + KEY_MARGIN:
         return home

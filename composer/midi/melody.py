@@ -24,6 +24,7 @@ import pretty_midi
 
 from composer.constants import REST, STEPS_PER_BEAT, VOICE_RANGES
 from composer.errors import InputError
+from composer.key_finding import key_fits
 from composer.midi.census import midi_census
 from composer.midi.live import LiveBeat, fit_live_beat, fits_file_grid
 from composer.score import Score
@@ -690,22 +691,12 @@ def _key(
     """Tonic pitch class and mode by the Krumhansl-Schmuckler key finder (music21) over the notes
     weighted by length; the file's own key signature breaks near-ties such as a major key and its
     relative minor, and is overruled, with a warning, when the notes clearly say otherwise."""
-    from music21 import note, stream  # music21 loads slowly: only when a key is wanted
-
-    line = stream.Stream()
-    for start, end, pitch in notes:
-        line.append(note.Note(pitch, quarterLength=(end - start) / STEPS_PER_BEAT))
-    best = line.analyze("KrumhanslSchmuckler")
-    found = (best.tonic.pitchClass, best.mode)
+    fits = key_fits(notes)
+    found, best = next(iter(fits.items()))
     stated = _stated_key(content.keys)
     if stated is None or stated == found:
         return found
-    fits: dict[tuple[int, str], float] = {}
-    for candidate in [best, *best.alternateInterpretations]:
-        fits.setdefault(
-            (candidate.tonic.pitchClass, candidate.mode), candidate.correlationCoefficient
-        )
-    if fits.get(stated, -1.0) >= best.correlationCoefficient - KEY_MARGIN:
+    if fits.get(stated, -1.0) >= best - KEY_MARGIN:
         return stated
     warnings.append(
         f"the file says {key_name(*stated)} but the notes are in {key_name(*found)}; "
