@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pretty_midi
 import pytest
 
-from composer.render.audio import CEILING_DBFS, SAMPLE_RATE, TARGET_LUFS, loudness_lufs, master
+from composer.render.audio import (
+    CEILING_DBFS,
+    SAMPLE_RATE,
+    TARGET_LUFS,
+    find_soundfont,
+    loudness_lufs,
+    master,
+    synthesize,
+)
+from tests.composer.test_pipeline import HAS_SYNTH
 
 
 def _tone(amplitude: float, seconds: float = 5.0, hz: float = 997.0) -> np.ndarray:
@@ -48,3 +58,20 @@ def test_silence_is_left_silent() -> None:
     silence = np.zeros((SAMPLE_RATE, 2), dtype="<i2")
     out, loudness, peak = master(silence)
     assert not out.any() and loudness == float("-inf") and peak == float("-inf")
+
+
+def _chord(chorus_send: int) -> pretty_midi.PrettyMIDI:
+    midi = pretty_midi.PrettyMIDI()
+    strings = pretty_midi.Instrument(program=48, name="strings")
+    strings.control_changes.append(pretty_midi.ControlChange(93, chorus_send, 0.0))
+    strings.notes += [pretty_midi.Note(90, pitch, 0.0, 1.5) for pitch in (60, 64, 67)]
+    midi.instruments.append(strings)
+    return midi
+
+
+@pytest.mark.skipif(not HAS_SYNTH, reason="FluidSynth or a General MIDI soundfont is missing")
+def test_the_chorus_sounds_where_a_part_sends_to_it() -> None:
+    font = find_soundfont()
+    dry, wet = synthesize(_chord(0), font, 0.5), synthesize(_chord(100), font, 0.5)
+    assert dry.shape == wet.shape and np.abs(dry).max() > 1000
+    assert np.abs(dry.astype(np.int32) - wet).max() > 100
