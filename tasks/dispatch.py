@@ -6,8 +6,8 @@ the dispatch token that lets the worker tell the current message from a stale on
 
 from __future__ import annotations
 
+from tasks.jobs import run_job  # Celery and the task: the site loads this module as it starts
+
 
 def send(*, job_id: int, kind: str, queue: str, token: int | None = None) -> None:
-    from tasks.jobs import run_job
-
     run_job.apply_async(args=[job_id, kind, token], queue=queue)

@@ -16,6 +16,7 @@ send one job twice; the messages go out once the claim has committed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
@@ -94,10 +95,15 @@ def _claim(*, job_id: int, now: datetime) -> bool:
     )
 
 
+def job_sender() -> Callable[..., None]:
+    """The sender (ARENA_JOB_SENDER), looked up when a job is sent, not when arena is imported:
+    Celery stays out of the web code's imports, and arena never imports the worker's package.
+    A web process looks it up as it starts (arena.wsgi), since the import takes about 0.4 s."""
+    return import_string(settings.ARENA_JOB_SENDER)
+
+
 def _send(messages: list[Message]) -> None:
-    # The sender (ARENA_JOB_SENDER) is looked up only when a job is sent: Celery stays out of
-    # the web code's imports, and arena never imports the worker's package.
-    send = import_string(settings.ARENA_JOB_SENDER)
+    send = job_sender()
     for job_id, kind, queue, token in messages:
         try:
             send(job_id=job_id, kind=kind, queue=queue, token=token)
