@@ -2,14 +2,16 @@
 
 Right after the pool process starts (Celery's worker_process_init) a thread imports composer,
 the deployment's harmonizer modules and the shipped models on the worker's device (composer's
-one model cache keeps them for every later piece) and composes one short piece without rendering
-it, so that the first team's piece costs what the next ones do. A job that arrives meanwhile
+one model cache keeps them for every later piece) and composes and renders one short piece into
+a temporary folder (FluidSynth, the encoders, the roll and the score run once), so that the
+first team's piece costs what the next ones do. A job that arrives meanwhile
 waits for it (`worker_ready_wait`): nothing is loaded twice. ARENA_WORKER_WARM_UP=0 skips it.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 import time
 
@@ -25,17 +27,17 @@ def worker_warm_up() -> float:
     """Load what composing needs and compose a short piece; the seconds it took."""
     began = time.perf_counter()
     try:
-        from composer.compose.pipeline import compose
         from composer.data.samples import sample_melodies
         from composer.midi.melody import extract_melody
         from composer.models.device import best_device
-        from composer.render.piece import compose_piece, model_choice  # noqa: F401 - imported
+        from composer.render.piece import compose_piece
         from tasks.compose import _import_harmonizer_modules
 
         _import_harmonizer_modules()
         device = best_device()
         melody = extract_melody(sample_melodies()[0].path).score
-        compose(melody, seconds=10, device=device, **model_choice("hybrid", device))
+        with tempfile.TemporaryDirectory(prefix="warm-up-") as folder:
+            compose_piece(melody, folder, seconds=10, device=device)
     except Exception:  # a worker that cannot warm up still takes jobs, and says why then
         log.exception("worker warm-up failed")
     finally:
