@@ -13,4 +13,5 @@ COPY . .
 RUN pip install --no-deps -e . \
  && DJANGO_SETTINGS_MODULE=arena.settings.local python manage.py collectstatic --no-input -v0
 EXPOSE 8000
-CMD ["gunicorn", "arena.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn.conf.py: 3 processes x 8 threads, each on its own socket
+CMD ["gunicorn", "arena.wsgi", "--bind", "0.0.0.0:8000"]

@@ -32,7 +32,7 @@ PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "load-test-password-42"
 TEAMS = 10
-WEB_PROCESSES = 3
+WEB_PROCESSES = 3  # gunicorn.conf.py's workers
 BROWSE = [
     ("page /", "/"),
     ("page event", "/events/space-odyssey/"),
@@ -200,10 +200,6 @@ def main() -> None:
             "arena.wsgi",
             "-b",
             f"127.0.0.1:{PORT}",
-            "-w",
-            str(WEB_PROCESSES),
-            "--threads",
-            "8",
             "--log-level",
             "warning",
         ],
