@@ -19,7 +19,10 @@ Refiner = Callable[..., Score]
 Embellisher = Callable[..., Score]
 
 REFINE_SHARE = 0.5
-REFINE_ITERATIONS = 16
+# Gibbs steps of the refinement. Measured on valid over two seeds, 8 steps against 16: Bach or
+# not 0.74 against 0.75, chord distribution 0.026 against 0.031 from Bach's, hidden outer fifths
+# the same, unresolved sevenths 0.090 against 0.075 a bar (Bach 0.071); in half the time.
+REFINE_ITERATIONS = 8
 EMBELLISH_ITERATIONS = 24
 EMBELLISH_REMOVE = 0.3
 
