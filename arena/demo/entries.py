@@ -1,5 +1,6 @@
-"""Finished demo pieces made without the models: a Bach chorale as MIDI, a short sine-tone WAV
-(the standard `wave` module), its piano roll and metrics. Only torch-free composer modules."""
+"""Finished demo pieces made without the models: a Bach chorale as MIDI, its opening played as a
+composed piece is (FluidSynth, mastered, WAV and MP3; soft sine tones in a WAV where FluidSynth
+is missing), its piano roll and metrics. Only torch-free composer modules."""
 
 from __future__ import annotations
 
@@ -50,8 +51,30 @@ def _wav(score) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
+def _played(score) -> tuple[bytes, bytes | None]:  # type: ignore[no-untyped-def]
+    """The score's first AUDIO_SECONDS as the baroque style plays a statement (composer.render):
+    WAV and MP3; the sine-tone WAV alone where audio cannot be rendered here."""
+    from composer.compose.form import Section
+    from composer.constants import STEPS_PER_BEAT
+    from composer.render.audio import RenderError, render_track
+    from composer.render.instrumentation import perform
+
+    steps = min(score.n_steps, int(AUDIO_SECONDS * score.tempo_bpm / 60 * STEPS_PER_BEAT))
+    opening = score.with_pitches(score.pitches[:, :steps], score.onsets[:, :steps])
+    midi = perform(opening, [Section("statement", 0, steps)], style="baroque")
+    with TemporaryDirectory(prefix="demo-audio-") as folder:
+        wav, mp3 = Path(folder) / "piece.wav", Path(folder) / "piece.mp3"
+        try:
+            render_track(midi, wav, copies=(mp3,))
+        except RenderError:
+            return _wav(score), None
+        return wav.read_bytes(), mp3.read_bytes()
+
+
 @lru_cache(maxsize=8)  # the same chorale renders the same files: once per process
-def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, bytes, dict, dict]:
+def _rendered(
+    chorale: str,
+) -> tuple[bytes, bytes, tuple[bytes, bytes | None], bytes, bytes, dict, dict]:
     from composer.data.chorales import load_chorales
     from composer.metrics import jsonable, piece_metrics
     from composer.midi.io import score_to_midi, write_midi
@@ -73,7 +96,15 @@ def _rendered(chorale: str) -> tuple[bytes, bytes, bytes, bytes, bytes, dict, di
         "meter": f"{score.meter[0]}/{score.meter[1]}",
         "tempo_bpm": float(score.tempo_bpm),
     }
-    return melody.getvalue(), midi, _wav(score), roll, sheet, jsonable(piece_metrics(score)), facts
+    return (
+        melody.getvalue(),
+        midi,
+        _played(score),
+        roll,
+        sheet,
+        jsonable(piece_metrics(score)),
+        facts,
+    )
 
 
 def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
@@ -109,8 +140,11 @@ def demo_entry_create(*, team: Team, user: User, chorale: str) -> Composition:
         is_entry=True,
     )
     composition.midi.save("piece.mid", ContentFile(midi), save=False)
-    composition.audio.save("piece.wav", ContentFile(audio), save=False)
+    wav, mp3 = audio
+    composition.audio.save("piece.wav", ContentFile(wav), save=False)
+    if mp3 is not None:
+        composition.audio_compressed.save("piece.mp3", ContentFile(mp3), save=False)
     composition.roll.save("roll.png", ContentFile(roll), save=False)
     composition.sheet_music.save("score.musicxml", ContentFile(sheet), save=False)
-    composition.save(update_fields=["midi", "audio", "roll", "sheet_music"])
+    composition.save(update_fields=["midi", "audio", "audio_compressed", "roll", "sheet_music"])
     return composition
