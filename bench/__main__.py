@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["gan", "arcnn", "compose", "memory", "score_page", "fuzz", "load"]
+BENCHES = ["gan", "arcnn", "harmonize", "compose", "memory", "score_page", "fuzz", "load"]
 # Also by name only (each starts its own PostgreSQL, Redis, object store and workers):
 # `python -m bench scale` (1, 2, 3 workers sharing them), `python -m bench piece_path` (stages).
 

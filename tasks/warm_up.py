@@ -1,11 +1,12 @@
 """A worker process gets ready to compose as soon as it starts, not on its first piece.
 
-Right after the pool process starts (Celery's worker_process_init) a thread imports composer,
-the deployment's harmonizer modules and the shipped models on the worker's device (composer's
-one model cache keeps them for every later piece) and composes and renders one short piece into
-a temporary folder (FluidSynth, the encoders, the roll and the score run once), so that the
-first team's piece costs what the next ones do. A job that arrives meanwhile
-waits for it (`worker_ready_wait`): nothing is loaded twice. ARENA_WORKER_WARM_UP=0 skips it.
+Right after the pool process starts (Celery's worker_process_init) a thread imports composer and
+the deployment's harmonizer modules, connects to the media storage, loads the shipped models on
+the worker's device (composer's one model cache keeps them for every later piece) and composes
+and renders one short piece into a temporary folder (FluidSynth, the encoders, the roll and the
+score run once), so that the first team's piece costs what the next ones do. A job that arrives
+meanwhile waits for it (`worker_ready_wait`): nothing is loaded twice. ARENA_WORKER_WARM_UP=0
+skips it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 
 from celery.signals import worker_process_init
 from django.conf import settings
+from django.core.files.storage import default_storage
 
 log = logging.getLogger(__name__)
 _ready = threading.Event()
@@ -34,6 +36,9 @@ def worker_warm_up() -> float:
         from tasks.compose import _import_harmonizer_modules
 
         _import_harmonizer_modules()
+        # The storage's client (an S3 connection where the media live in a bucket) is made now,
+        # not when the first melody is read.
+        default_storage.exists("warm-up")
         device = best_device()
         melody = extract_melody(sample_melodies()[0].path).score
         with tempfile.TemporaryDirectory(prefix="warm-up-") as folder:
