@@ -42,25 +42,30 @@ from bench.scale import (
 )
 from bench.table import print_table
 
-# What the interval that ends at each progress message did (composer says some messages as a
-# stage begins and some as it ends).
-ENDS = {
-    "loading the models": "read the melody, import the harmonizers",
-    "form:": "load the models (cached after the first piece), plan the form",
-    "harmonized": "harmonize (GAN draft)",
-    "refined": "refine (AR-CNN)",
-    "variation": "embellish",
-    "done": "finish, full harmony, metrics, summary",
-    "rendering audio": "(between composing and rendering)",
-    "saving": "render: MIDI, audio + MP3, roll, MusicXML, section audits",
-    "stored": "store the files (storage API)",
+# What the interval that begins at each progress message does (each message says its stage as
+# the stage begins).
+BEGINS = {
+    "reading the melody": "read the melody (storage), import the harmonizers",
+    "loading the models": "load the models (cached after the first piece), plan the form",
+    "form:": "(the form announced)",
+    "harmonizing": "harmonize",
+    "refining": "refine",
+    "embellishing": "embellish",
+    "closing cadence": "finish: cadence, full harmony, metrics, summary",
+    "done": "(between composing and rendering)",
+    "rendering audio": "render: MIDI, audio + MP3, roll, MusicXML, section audits",
+    "saving": "store the files (storage API)",
 }
 
 
 def _label(message: str) -> str:
-    for start, label in ENDS.items():
+    for start, label in BEGINS.items():
         if message.startswith(start):
-            return f"{label} [{message}]" if start in ("variation", "form:") else label
+            return (
+                f"{label} [{message}]"
+                if start in ("harmonizing", "refining", "embellishing")
+                else label
+            )
     return message
 
 
@@ -102,8 +107,8 @@ def _intervals(piece: dict[str, Any]) -> list[tuple[str, float]]:
     rows = [("message: queued until a worker starts it", piece["message"])]
     stages = piece["stages"]
     rows.append(("waiting for the worker's warm-up", stages[0]["at"]))
-    for before, after in pairwise(stages):
-        rows.append((_label(after["message"]), after["at"] - before["at"]))
+    for before, after in pairwise(stages):  # the last mark, "stored", ends the saving
+        rows.append((_label(before["message"]), after["at"] - before["at"]))
     rows.append(("the job's bookkeeping (result, next dispatch)", piece["job"] - stages[-1]["at"]))
     return rows
 

@@ -98,19 +98,23 @@ def compose(
     melody = melody.with_pitches(melody.pitches[:1], melody.onsets[:1])
     plan = plan_form(melody, seconds=seconds, style=style, risk=risk)
     report(0.1, f"form: statement and {plan.repeats - 1} variation(s) at {plan.tempo_bpm:.0f} BPM")
+    report(0.12, f"harmonizing the melody ({names[0]})")
     tune = plan.melody()  # the models see its rests filled, and the soprano keeps them
     spans = key_spans(tune)  # a tune that modulates is harmonized phrase by phrase in its keys
     notes += modulations(spans, (tune.tonic, tune.mode), tune.steps_per_bar)
     body = with_melody(by_key(harmonizer, spans)(melody_for_models(tune), seed=seed), tune)
-    report(0.35, "harmonized")
     if refiner is not None:
+        report(0.35, f"refining the harmony ({names[1]})")
         body = refine_soundly(body, by_key(refiner, spans), seed + 1)
-        report(0.6, "refined")
     sections = plan.sections()
     variations = [s for s in sections if s.kind == "variation"]
     embellished: list[Note] = []
     pitches, onsets = body.pitches.copy(), body.onsets.copy()
     for i, section in enumerate(variations, start=1):
+        report(
+            0.6 + 0.3 * (i - 1) / len(variations),
+            f"embellishing variation {i} of {len(variations)}",
+        )
         end = min(section.end, plan.body_steps)
         before = _slice(body, section.start, end)
         bars = (end - section.start) / plan.tune.steps_per_bar
@@ -126,7 +130,7 @@ def compose(
         pitches[:, section.start : end] = after.pitches
         onsets[:, section.start : end] = after.onsets
         embellished += added_notes(before, after, section.start)
-        report(0.6 + 0.3 * i / len(variations), f"variation {i} embellished")
+    report(0.9, "closing cadence, metrics and summary")
     score = finish(body.with_pitches(pitches, onsets), plan)
     score = full_harmony(score, notes)  # lower voices under the whole melody, or IncompleteHarmony
     score.name = melody.name

@@ -115,10 +115,20 @@ def test_the_summary_says_key_and_embellishment(piece: ComposedPiece) -> None:
     assert "parallel" in piece.summary
 
 
-def test_progress_is_reported_up_to_done(models) -> None:
-    seen: list[float] = []
-    composed("korobeiniki", models=models, progress=lambda f, m: seen.append(f))
-    assert seen == sorted(seen) and seen[-1] == 1.0
+def test_progress_says_each_stage_as_it_begins_up_to_done(models) -> None:
+    seen: list[tuple[float, str]] = []
+    piece = composed("korobeiniki", models=models, progress=lambda f, m: seen.append((f, m)))
+    fractions, messages = [f for f, _ in seen], [m for _, m in seen]
+    assert fractions == sorted(fractions) and seen[-1] == (1.0, "done")
+    variations = sum(s.kind == "variation" for s in piece.sections)
+    stages = [
+        "harmonizing the melody (custom harmonizer)",
+        "refining the harmony (custom refiner)",
+        *(f"embellishing variation {i} of {variations}" for i in range(1, variations + 1)),
+        "closing cadence, metrics and summary",
+        "done",
+    ]
+    assert messages[-len(stages) :] == stages
 
 
 @pytest.mark.parametrize("style", ["baroque", "space"])
