@@ -61,8 +61,8 @@ print(json.dumps({"melody": melody.pk, "user": user.pk}))
 """
 QUEUE = """
 import json
-from arena.jobs.dispatching import job_sender
-job_sender()  # loaded before the pieces are queued, as a serving web process has it
+from arena.jobs.dispatching import job_sender_warm_up
+job_sender_warm_up()  # loaded and connected before the pieces are queued, as a serving site has it
 from arena.accounts.models import User
 from arena.submissions.models import Melody
 from arena.submissions.services import composition_create

@@ -206,6 +206,8 @@ ARENA_JOB_RESEND_AFTER_S = env.float("ARENA_JOB_RESEND_AFTER_S", default=60.0)
 # The function that hands a job's message to its Celery queue, looked up when a job is sent, so
 # the site never imports the worker's package.
 ARENA_JOB_SENDER = "tasks.dispatch.send"
+# What a web process calls as it starts to connect that sender to the broker (arena.wsgi).
+ARENA_JOB_SENDER_WARM_UP = "tasks.dispatch.warm_up"
 # Extra modules a worker imports before composing: each registers harmonizers with
 # composer.models.registry (a deployment's own models, or the tests' stand-ins).
 ARENA_HARMONIZER_MODULES = env.list("ARENA_HARMONIZER_MODULES", cast=str.strip, default=[])

@@ -40,3 +40,22 @@ def test_a_web_process_reads_its_first_upload_as_fast_as_the_next() -> None:
     assert float(warm["ms"]) < float(cold["ms"]) / 2, (warm, cold)
     # and the job sender (Celery) is loaded, so the first piece queued does not wait for it.
     assert warm["sender_loaded"] and not cold["sender_loaded"]
+
+
+def test_a_site_starts_while_the_broker_is_down() -> None:
+    """The sender's warm-up finds no broker: it says so and the web process goes on serving; the
+    first message will find the broker, or the dispatcher's timer will send it later."""
+    probe = "import django; django.setup()\n"
+    probe += "from arena.jobs.dispatching import job_sender_warm_up\njob_sender_warm_up()\n"
+    probe += "print('serving')"
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="arena.settings.test",
+        CELERY_BROKER_URL="redis://127.0.0.1:9/0",  # nothing listens on the discard port
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout.decode().strip().endswith("serving")
+    assert b"job sender not connected to the broker yet" in done.stderr
