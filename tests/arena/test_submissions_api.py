@@ -6,29 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from arena.accounts.models import User
-from arena.events.models import Event, Team
+from arena.events.models import Team
 from arena.jobs.models import JobStatus
 from arena.submissions.models import Composition, Melody
 from composer.data.samples import sample_melodies
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import PASSWORD
 from tests.factories.events import EventFactory, TeamFactory
-from tests.factories.submissions import EntryFactory, MelodyFactory
-
-
-@pytest.fixture
-def live(db, settings, tmp_path) -> Event:  # type: ignore[no-untyped-def]
-    """An event in its composing phase."""
-    settings.MEDIA_ROOT = tmp_path
-    return EventFactory(slug="space-odyssey")
-
-
-@pytest.fixture
-def teams(live) -> Event:  # type: ignore[no-untyped-def]
-    """Alice's team Fugue State with the sample melody Ode to Joy, and Carol's team."""
-    fugue = TeamFactory(event=live, name="Fugue State", members=[UserFactory(username="alice")])
-    MelodyFactory(team=fugue, slug="ode-to-joy")
-    TeamFactory(event=live, name="Well-Tempered Rockets", members=[UserFactory(username="carol")])
-    return live
+from tests.factories.submissions import EntryFactory
 
 
 def _token(client, username: str) -> str:  # type: ignore[no-untyped-def]
@@ -39,12 +23,12 @@ def _token(client, username: str) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def alice(client, teams):  # type: ignore[no-untyped-def]
+def alice(client, composing_teams):  # type: ignore[no-untyped-def]
     return {"HTTP_AUTHORIZATION": f"Token {_token(client, 'alice')}"}
 
 
 @pytest.fixture
-def carol(client, teams):  # type: ignore[no-untyped-def]
+def carol(client, composing_teams):  # type: ignore[no-untyped-def]
     return {"HTTP_AUTHORIZATION": f"Token {_token(client, 'carol')}"}
 
 
@@ -90,7 +74,7 @@ def test_bad_midi_is_400_with_the_reason_and_nothing_stored(client, alice, tmp_p
     assert sorted(tmp_path.rglob("*")) == files
 
 
-def test_anonymous_cannot_upload(client, live):
+def test_anonymous_cannot_upload(client, composing_event):
     response = client.post("/api/events/space-odyssey/melodies/", {"file": _midi()})
     assert response.status_code in (401, 403)
 

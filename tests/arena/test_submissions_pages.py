@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from arena.events.models import Event, Team
+from arena.events.models import Team
 from arena.jobs.models import JobStatus
 from arena.submissions.models import Composition, Melody
-from tests.factories.accounts import PASSWORD, UserFactory
-from tests.factories.events import EventFactory, TeamFactory
-from tests.factories.submissions import MelodyFactory
+from tests.factories.accounts import PASSWORD
 
 
-@pytest.fixture
-def live(db, settings, tmp_path) -> Event:  # type: ignore[no-untyped-def]
-    """An event in its composing phase."""
-    settings.MEDIA_ROOT = tmp_path
-    return EventFactory(slug="space-odyssey")
-
-
-@pytest.fixture
-def teams(live) -> Event:  # type: ignore[no-untyped-def]
-    """Alice's team Fugue State with the sample melody Ode to Joy, and Carol's team."""
-    fugue = TeamFactory(event=live, name="Fugue State", members=[UserFactory(username="alice")])
-    MelodyFactory(team=fugue, slug="ode-to-joy")
-    TeamFactory(event=live, name="Well-Tempered Rockets", members=[UserFactory(username="carol")])
-    return live
-
-
-def test_event_page_invites_a_newcomer_to_form_or_join_a_team(client, live, make_user):
+def test_event_page_invites_a_newcomer_to_form_or_join_a_team(client, composing_event, make_user):
     client.force_login(make_user("erin"))
     html = client.get("/events/space-odyssey/").content.decode()
     assert "Start a team" in html and "Join a team" in html
 
 
-def test_newcomer_creates_a_team_and_another_joins_by_code(client, live, make_user):
+def test_newcomer_creates_a_team_and_another_joins_by_code(client, composing_event, make_user):
     client.force_login(make_user("erin"))
     response = client.post("/events/space-odyssey/team/create/", {"name": "Cantata Crew"})
     assert response.status_code == 302 and response.url == "/events/space-odyssey/studio/"
@@ -47,14 +28,14 @@ def test_newcomer_creates_a_team_and_another_joins_by_code(client, live, make_us
     assert team.invite_code in html and "Open your team's studio" in html
 
 
-def test_studio_lists_melodies_and_shows_empty_history(client, teams):
+def test_studio_lists_melodies_and_shows_empty_history(client, composing_teams):
     client.login(username="alice", password=PASSWORD)
     html = client.get("/events/space-odyssey/studio/").content.decode()
     assert "Ode to Joy" in html and "16 bars" in html
     assert "Nothing composed yet" in html
 
 
-def test_bad_upload_shows_the_reason_on_the_form(client, teams):
+def test_bad_upload_shows_the_reason_on_the_form(client, composing_teams):
     client.login(username="alice", password=PASSWORD)
     before = Melody.objects.count()
     response = client.post(
@@ -66,7 +47,7 @@ def test_bad_upload_shows_the_reason_on_the_form(client, teams):
     assert Melody.objects.count() == before
 
 
-def test_compose_from_the_studio_opens_the_piece_page(client, teams):
+def test_compose_from_the_studio_opens_the_piece_page(client, composing_teams):
     client.login(username="alice", password=PASSWORD)
     melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
     response = client.post(
@@ -86,7 +67,7 @@ def test_compose_from_the_studio_opens_the_piece_page(client, teams):
     assert "<progress" in html and "composition.js" in html
 
 
-def test_finished_and_failed_pieces(client, teams):
+def test_finished_and_failed_pieces(client, composing_teams):
     client.login(username="alice", password=PASSWORD)
     melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
     client.post(
@@ -115,7 +96,7 @@ def test_finished_and_failed_pieces(client, teams):
     assert composition.is_entry
 
 
-def test_other_teams_get_404(client, teams):
+def test_other_teams_get_404(client, composing_teams):
     client.login(username="alice", password=PASSWORD)
     melody = Melody.objects.get(team__name="Fugue State", team__event__slug="space-odyssey")
     client.post(
@@ -136,7 +117,7 @@ def test_other_teams_get_404(client, teams):
     assert client.get(f"/compositions/{composition.pk}/midi/").status_code == 404
 
 
-def test_the_history_compares_finished_pieces_and_picks_the_entry(client, teams):
+def test_the_history_compares_finished_pieces_and_picks_the_entry(client, composing_teams):
     from django.core.files.base import ContentFile
 
     client.login(username="alice", password=PASSWORD)
