@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,6 @@ from arena.events.selectors import team_member_require
 from arena.jobs.models import Job, JobKind, JobStatus
 from arena.jobs.services import job_create
 from arena.submissions.editor_melody import editor_melody_midi, editor_melody_parse
-from arena.submissions.light_audio import composition_attach_compressed_audio
 from arena.submissions.models import ComposerModel, Composition, Melody, MelodySource, Style
 from arena.training.models import TrainingRun
 from arena.training.selectors import team_model_list
@@ -291,8 +291,8 @@ def composition_finish(
         audio=audio,
         metrics=metrics,
         sheet_music=sheet_music,
+        audio_compressed=audio_compressed,
     )
-    composition_attach_compressed_audio(composition=composition, path=audio_compressed)
     for warning in warnings:
         log.warning("composition %s: %s", composition.pk, warning)
     return {
@@ -324,17 +324,31 @@ def composition_attach_outputs(
     audio: Path | None,
     metrics: dict[str, float | None],
     sheet_music: Path | None = None,
+    audio_compressed: Path | None = None,
 ) -> Composition:
-    """Store a finished piece's files (through the storage backend) and its metrics."""
+    """Store a finished piece's files (through the storage backend, all at once: with a bucket
+    each is a request of its own) and its metrics. A retry replaces the files of the failed
+    attempt; a file not given (None) leaves the field empty."""
     composition = Composition.objects.get(pk=composition_id)
-    files = (("midi", midi), ("roll", roll), ("audio", audio), ("sheet_music", sheet_music))
-    for field, path in files:
+    files = {
+        "midi": midi,
+        "roll": roll,
+        "audio": audio,
+        "sheet_music": sheet_music,
+        "audio_compressed": audio_compressed,
+    }
+
+    def store(field: str, path: Path | None) -> None:
         target = getattr(composition, field)
         if target:
-            target.delete(save=False)  # a retry replaces the files of the failed attempt
-        if path is not None:
+            target.delete(save=False)
+        if path is not None and path.exists():
             with path.open("rb") as handle:
                 target.save(path.name, File(handle), save=False)
+
+    with ThreadPoolExecutor(max_workers=len(files)) as pool:
+        for stored in [pool.submit(store, field, path) for field, path in files.items()]:
+            stored.result()  # a storage error fails the job, as one file at a time would
     composition.metrics = metrics
-    composition.save(update_fields=["midi", "roll", "audio", "sheet_music", "metrics"])
+    composition.save(update_fields=[*files, "metrics"])
     return composition
