@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -47,6 +48,8 @@ class Recorder:
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.reasons: Counter[str] = Counter()  # what the errors were: "page / 502", …
+        # The site's own account of each request (Server-Timing): ms inside Django, ms of CPU.
+        self.server: dict[str, list[tuple[float, float]]] = defaultdict(list)
         self.lock = threading.Lock()
 
     def call(self, session: requests.Session, name: str, method: str, url: str, **kw):  # type: ignore[no-untyped-def]
@@ -57,12 +60,28 @@ class Recorder:
             reason = f"{name} {response.status_code}"
         except requests.RequestException as exc:
             response, failed, reason = None, True, f"{name} {type(exc).__name__}"
+        timing = _server_timing(response.headers.get("Server-Timing", "")) if response else None
         with self.lock:
             self.times[name].append(time.perf_counter() - started)
             self.errors[name] += failed
             if failed:
                 self.reasons[reason] += 1
+            if timing is not None:
+                self.server[name].append(timing)
         return response
+
+
+def _server_timing(header: str) -> tuple[float, float] | None:
+    """(app ms, cpu ms) from `app;dur=12.3, cpu;dur=4.5` (arena.server_timing)."""
+    found = dict(re.findall(r"(\w+);dur=([0-9.]+)", header))
+    if "app" not in found or "cpu" not in found:
+        return None
+    return float(found["app"]), float(found["cpu"])
+
+
+def _quantiles(values: list[float]) -> list[float]:
+    ordered = sorted(values)
+    return statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
 
 
 def _env(services: dict[str, str], media: Path) -> dict[str, str]:
@@ -252,10 +271,14 @@ def main() -> None:
             thread.join()
         rows = []
         for name in sorted(rec.times):
-            times = sorted(rec.times[name])
-            q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+            q = _quantiles(rec.times[name])
             rows.append(
-                [name, len(times), rec.errors[name], *(round(1000 * q[i], 1) for i in (49, 94, 98))]
+                [
+                    name,
+                    len(rec.times[name]),
+                    rec.errors[name],
+                    *(round(1000 * q[i], 1) for i in (49, 94, 98)),
+                ]
             )
         print_table(
             f"Load: {users} users for {seconds:g} s on {os.cpu_count()} cores "
@@ -272,6 +295,25 @@ def main() -> None:
         )
         for reason, count in rec.reasons.most_common():
             print(f"  {count} × {reason}")
+        print_table(
+            "Where the time went (Server-Timing): the wait the user saw, the time inside Django "
+            "(views, database, the process's other threads), and its CPU",
+            ["endpoint", "waited p50/p95 ms", "in Django p50/p95 ms", "CPU p50/p95 ms"],
+            [
+                [
+                    name,
+                    *(
+                        f"{q[49]:.1f} / {q[94]:.1f}"
+                        for q in (
+                            _quantiles([1000 * t for t in rec.times[name]]),
+                            _quantiles([app for app, _ in rec.server[name]]),
+                            _quantiles([cpu for _, cpu in rec.server[name]]),
+                        )
+                    ),
+                ]
+                for name in sorted(rec.server)
+            ],
+        )
     finally:
         for process in (web, worker):
             os.killpg(process.pid, signal.SIGTERM)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "arena.server_timing.ServerTimingMiddleware",  # first: it times everything below it
     "django.middleware.security.SecurityMiddleware",
     "arena.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
