@@ -71,6 +71,20 @@ class Recorder:
         return response
 
 
+def _web_log_summary(web_log: Path) -> None:
+    """What gunicorn said that a user may have felt: workers timed out, restarted, errors."""
+    if not web_log.exists():
+        return
+    said = Counter(
+        kind
+        for line in web_log.read_text(errors="replace").splitlines()
+        for kind in ("WORKER TIMEOUT", "Booting worker", "Traceback", "[ERROR]")
+        if kind in line
+    )
+    if said:
+        print("gunicorn said: " + ", ".join(f"{n} × {kind}" for kind, n in said.items()))
+
+
 def _server_timing(header: str) -> tuple[float, float] | None:
     """(app ms, cpu ms) from `app;dur=12.3, cpu;dur=4.5` (arena.server_timing)."""
     found = dict(re.findall(r"(\w+);dur=([0-9.]+)", header))
@@ -322,6 +336,7 @@ def main() -> None:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+        _web_log_summary(web_log)
         shutil.rmtree(media, ignore_errors=True)
         subprocess.run(
             ["scripts/services.sh", "stop"],
