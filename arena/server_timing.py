@@ -8,6 +8,7 @@ tells whether it works too much or waits in line.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -25,3 +26,11 @@ class ServerTimingMiddleware:
         cpu_ms = 1000 * (time.thread_time() - cpu)
         response["Server-Timing"] = f"app;dur={app_ms:.1f}, cpu;dur={cpu_ms:.1f}"
         return response
+
+
+def server_timing_of(header: str) -> tuple[float, float] | None:
+    """(app ms, cpu ms) from a Server-Timing header this middleware wrote; None for any other."""
+    found = dict(re.findall(r"(\w+);dur=([0-9.]+)", header))
+    if "app" not in found or "cpu" not in found:
+        return None
+    return float(found["app"]), float(found["cpu"])

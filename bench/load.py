@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import requests
 
+from arena.server_timing import server_timing_of
 from bench.table import print_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ class Recorder:
             reason = f"{name} {response.status_code}"
         except requests.RequestException as exc:
             response, failed, reason = None, True, f"{name} {type(exc).__name__}"
-        timing = _server_timing(response.headers.get("Server-Timing", "")) if response else None
+        timing = server_timing_of(response.headers.get("Server-Timing", "")) if response else None
         with self.lock:
             self.times[name].append(time.perf_counter() - started)
             self.errors[name] += failed
@@ -72,25 +72,17 @@ class Recorder:
 
 
 def _web_log_summary(web_log: Path) -> None:
-    """What gunicorn said that a user may have felt: workers timed out, restarted, errors."""
+    """What gunicorn said that a user may have felt: workers timed out, errors."""
     if not web_log.exists():
         return
     said = Counter(
         kind
         for line in web_log.read_text(errors="replace").splitlines()
-        for kind in ("WORKER TIMEOUT", "Booting worker", "Traceback", "[ERROR]")
+        for kind in ("WORKER TIMEOUT", "Traceback", "[ERROR]")
         if kind in line
     )
     if said:
         print("gunicorn said: " + ", ".join(f"{n} × {kind}" for kind, n in said.items()))
-
-
-def _server_timing(header: str) -> tuple[float, float] | None:
-    """(app ms, cpu ms) from `app;dur=12.3, cpu;dur=4.5` (arena.server_timing)."""
-    found = dict(re.findall(r"(\w+);dur=([0-9.]+)", header))
-    if "app" not in found or "cpu" not in found:
-        return None
-    return float(found["app"]), float(found["cpu"])
 
 
 def _quantiles(values: list[float]) -> list[float]:

@@ -337,17 +337,13 @@ def composition_attach_outputs(
         "sheet_music": sheet_music,
         "audio_compressed": audio_compressed,
     }
-
-    def store(field: str, path: Path | None) -> None:
+    for field, path in files.items():
         target = getattr(composition, field)
         if target:
             target.delete(save=False)
         if path is not None and path.exists():
             with path.open("rb") as handle:
                 target.save(path.name, File(handle), save=False)
-
-    for field, path in files.items():
-        store(field, path)
     composition.metrics = metrics
     composition.save(update_fields=[*files, "metrics"])
     return composition

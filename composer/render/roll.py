@@ -57,8 +57,7 @@ def render_roll(
     try:
         for v, voice in enumerate(notes):
             colour = VOICE_COLOURS[v % len(VOICE_COLOURS)]
-            boxes = [(start, end, pitch) for start, end, pitch in voice]
-            ax.add_collection(_notes(boxes, facecolor=colour, edgecolor="white", linewidth=0.6))
+            ax.add_collection(_notes(voice, facecolor=colour, edgecolor="white", linewidth=0.6))
         for start in score.bar_starts():
             ax.axvline(start - 0.5, color="#b9b4a8", linewidth=0.8, zorder=0)
         _mark(ax, list(marked), sections, high)
