@@ -134,10 +134,11 @@ def timed(name, work):
     began = time.perf_counter(); work(); times[name] = time.perf_counter() - began
 midi = performance(piece)
 timed("MIDI (performance + file)", lambda: performance(piece).write(str(out / "p.mid")))
-from composer.render.audio import SYNTH_GAIN, encode, find_soundfont, master, synthesize, write_wav
+from composer.render.audio import (SYNTH_GAIN, SYNTH_PROCESSES, encode, find_soundfont, master,
+    synthesize, write_wav)
 font = find_soundfont()
 raw = []
-timed(f"audio: FluidSynth ({{font.name}}, a command per piece)",
+timed(f"audio: FluidSynth ({{font.name}}, {{SYNTH_PROCESSES}} processes at once)",
       lambda: raw.append(synthesize(midi, font, SYNTH_GAIN)))
 mastered = []
 timed("audio: mastering (loudness, limiter)", lambda: mastered.append(master(raw[0])[0]))

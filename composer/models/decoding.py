@@ -65,6 +65,8 @@ class VoiceLeadingRules:
     leading: float = 1.0  # nats per leading tone in the bass, on a dominant, not rising
     thin: float = 0.5  # nats per sonority of two pitch classes or fewer (his open fifths stay)
     incomplete: float = 1.0  # nats per beat on no complete triad or seventh chord
+    silent: float = 8.0  # nats per step alto, tenor or bass rests under a sounding melody: a
+    # 16th of silence between two notes must not be the way around a leap's cost
     doubled_leading: float = 1.0  # nats per sonority with the leading tone twice
     # Nats added on the beat per chord type (composer.metrics.chords.CHORD_TYPES): Bach's
     # harmonic vocabulary (his dominant sevenths above all) as a prior, fitted on valid.
@@ -185,8 +187,8 @@ def _state_costs(
     steps: np.ndarray,
 ) -> np.ndarray:
     """Cost of each joint state (N, S, 4 pitches incl. the melody) held for `steps` (N,):
-    crossings, spacing, thin or incomplete chords, a doubled leading tone, less the style prior's
-    texture bonus."""
+    crossings, spacing, a lower voice silent under the melody, thin or incomplete chords, a
+    doubled leading tone, less the style prior's texture bonus."""
     cost = -_texture_bonus(state, rules, steps, key)
     tonic = key[0] if key is not None else None
     for upper in range(3):
@@ -195,6 +197,9 @@ def _state_costs(
         cost += rules.crossing * (both & (lo > hi))
         if upper < 2:
             cost += rules.spacing * (both & (hi - lo > 12))
+    melody = state[..., 0] != REST
+    silent = (melody[..., None] & (state[..., 1:] == REST)).sum(axis=-1)
+    cost += rules.silent * silent * steps[:, None]
     full = (state != REST).sum(axis=-1) >= 3
     mask = _pc_mask(state)
     kind = CHORD_KIND[mask]

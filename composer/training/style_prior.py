@@ -50,7 +50,7 @@ def fit_style_prior(
     decode: Decode,
     bach: Sequence[Score],
     *,
-    rounds: int = 20,
+    rounds: int = 30,
     eta: float = 0.5,
     base: VoiceLeadingRules | None = None,
     report: Callable[[int, dict[str, float]], None] | None = None,
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--out", type=Path, default=gan.SHIPPED_STYLE_PRIOR)
     parser.add_argument("--weights", type=Path, default=gan.SHIPPED_GAN)
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--eta", type=float, default=0.5)
     args = parser.parse_args(argv[1:] if argv is not None else sys.argv[2:])
 

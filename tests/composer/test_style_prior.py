@@ -101,7 +101,7 @@ def test_resting_under_the_melody_is_counted_and_can_be_made_to_cost():
     log_probs[1, :, REST_CLASS] = -0.4
     log_probs[1, :, 64 - LOWEST_PITCH] = -0.5
     log_probs[2, :, 48 - LOWEST_PITCH] = -0.1
-    plain = VoiceLeadingRules(thin=0.0, incomplete=0.0)
+    plain = VoiceLeadingRules(thin=0.0, incomplete=0.0, silent=0.0)
     assert decode_voices(log_probs, np.full(8, 72), plain)[1, 0] == REST_CLASS
     prior = StylePrior.zero()
     prior.tables["rests"] = np.array([0.0, -1.0, 0.0])  # a nat per step the tenor is silent

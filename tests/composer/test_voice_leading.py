@@ -12,6 +12,7 @@ from composer.models.decoding import (
     keep_sound_changes,
     short_note_count,
 )
+from composer.models.features import REST_CLASS
 from composer.score import Score
 from tests.composer.decoder_cases import held, model_outputs
 
@@ -171,3 +172,23 @@ def test_a_refinement_that_only_moves_a_fault_next_door_is_refused():
     kept = keep_sound_changes(draft, proposal)
     assert list(kept.pitches[3]) == list(draft.pitches[3])  # no contrary octaves
     assert list(kept.pitches[2]) == list(proposal.pitches[2])
+
+
+def test_a_sixteenth_of_silence_is_no_way_around_a_leap():
+    # The tenor's favourites: F3, then a 16th of silence, then B3 (a tritone away). Resting
+    # between the two notes would hide the leap from its cost; the tenor sounds throughout.
+    soprano = np.array([72] * 4 + [71] * 5)
+    choices = {
+        **held(0, range(9), {67: -0.1}),
+        **held(1, range(0, 4), {53: -0.1}),
+        **held(1, range(5, 9), {59: -0.1, 55: -0.5}),
+        **held(2, range(9), {43: -0.1}),
+    }
+    log_probs = model_outputs(9, choices)
+    log_probs[1, 4, REST_CLASS] = -0.1
+    log_probs[1, 4, 53 - LOWEST_PITCH] = -1.0
+    loophole = VoiceLeadingRules(incomplete=0, thin=0, silent=0)
+    assert decode_voices(log_probs, soprano, loophole)[1, 4] == REST_CLASS
+    decoded = decode_voices(log_probs, soprano, VoiceLeadingRules(incomplete=0, thin=0))
+    assert REST_CLASS not in decoded[1]
+    assert list(decoded[1][5:] + LOWEST_PITCH) == [55] * 4  # and the tritone is not taken
