@@ -379,6 +379,12 @@ def short_note_count(score: Score) -> int:
     )
 
 
+def silent_count(score: Score) -> int:
+    """Steps on which alto, tenor or bass rests while the melody sounds, summed over the three."""
+    melody = score.pitches[0] != REST
+    return int((melody & (score.pitches[1:] == REST)).sum())
+
+
 def keep_sound_changes(
     draft: Score,
     proposal: Score,
@@ -388,8 +394,8 @@ def keep_sound_changes(
 ) -> Score:
     """The draft with those of the proposal's changes that add none of the teacher's faults it
     checks — parallel fifths or octaves (similar or contrary motion), voice crossings, hidden
-    outer fifths and awkward leaps, thin beats, beats on no full chord and unresolved sevenths:
-    a refinement that can only improve the draft.
+    outer fifths and awkward leaps, thin beats, beats on no full chord and unresolved sevenths,
+    a lower voice falling silent under the melody: a refinement that can only improve the draft.
 
     Changes are taken run by run (a voice's span of consecutive changed steps), in a seeded
     random order, each kept only if no count rises. The melody's changes are considered with
@@ -414,6 +420,7 @@ def keep_sound_changes(
             hidden_outer_count(score) + leap_count(score),
             sum(kind == THIN for kind in kinds),
             sum(kind not in TERTIAN for kind in kinds) + unresolved_seventh_count(score),
+            silent_count(score),
         )
         return (*faults, short_note_count(score)) if steady_rhythm else faults
 

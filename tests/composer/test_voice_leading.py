@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from composer.constants import LOWEST_PITCH
+from composer.constants import LOWEST_PITCH, REST
 from composer.metrics import crossing_count, parallel_count
 from composer.models.decoding import (
     VoiceLeadingRules,
     decode_voices,
     keep_sound_changes,
     short_note_count,
+    silent_count,
 )
 from composer.models.features import REST_CLASS
 from composer.score import Score
@@ -101,6 +102,17 @@ def test_a_steady_refinement_refuses_changes_that_only_add_sixteenth_note_flicke
     steady = keep_sound_changes(draft, proposal, seed=0, steady_rhythm=True)
     assert list(steady.pitches[2]) == [60] * 16  # the flicker is refused
     assert list(steady.pitches[3]) == [48] * 8 + [41] * 8  # the held change is taken
+
+
+def test_a_refinement_does_not_silence_a_voice_under_the_melody():
+    # The proposal lets the bass rest under the first half bar's C5 (its C major triad stays
+    # complete in the upper voices, so no chord count rises) and moves the tenor G3 -> A3.
+    draft = _score([[72] * 16, [64] * 16, [55] * 16, [48] * 16])
+    proposal = _score([[72] * 16, [64] * 16, [55] * 8 + [57] * 8, [REST] * 8 + [48] * 8])
+    assert silent_count(proposal) == 8 and silent_count(draft) == 0
+    kept = keep_sound_changes(draft, proposal, seed=0)
+    assert list(kept.pitches[3]) == [48] * 16  # the bass sounds throughout
+    assert list(kept.pitches[2]) == [55] * 8 + [57] * 8  # the tenor's change is taken
 
 
 def _bass_case(second_bass: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
