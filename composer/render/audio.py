@@ -182,19 +182,20 @@ def loudness_lufs(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
 def master(samples: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[np.ndarray, float, float]:
     """Samples (float at full scale 1.0, or int16) normalised to TARGET_LUFS under CEILING_DBFS
     as int16, the tail faded; returns the new samples, their loudness (LUFS) and peak (dBFS)."""
-    audio = samples.astype(np.float64)
+    # float32: half the memory of float64 for a minute of stereo, and exact for 16-bit samples.
+    audio = samples.astype(np.float32)
     if np.issubdtype(samples.dtype, np.integer):
         audio /= 32768.0
     fade = min(len(audio), int(FADE_SECONDS * rate))
     if fade:
-        audio[-fade:] *= np.linspace(1.0, 0.0, fade)[:, None]
+        audio[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, None]
     peak = float(np.abs(audio).max()) if audio.size else 0.0
     if peak == 0.0:
         return np.zeros(audio.shape, dtype="<i2"), float("-inf"), float("-inf")
     loudness = loudness_lufs(audio, rate)
     gain = 10 ** ((TARGET_LUFS - loudness) / 20) if np.isfinite(loudness) else 1.0
     gain = min(gain, 10 ** (CEILING_DBFS / 20) / peak)
-    scaled = audio * (gain * 32768.0)  # one new array, rounded and clipped in place
+    scaled = audio * np.float32(gain * 32768.0)  # one new array, rounded and clipped in place
     np.rint(scaled, out=scaled)
     np.clip(scaled, -32768, 32767, out=scaled)
     out = scaled.astype("<i2")
