@@ -46,6 +46,10 @@ def _logit(share: np.ndarray) -> np.ndarray:
     return np.log(share + 1e-4) - np.log(1 - share + 1e-4)
 
 
+def _log_odds_ratio(target: np.ndarray, got: np.ndarray) -> np.ndarray:
+    return np.clip(_logit(target) - _logit(got), -STEP_CLIP, STEP_CLIP)
+
+
 def fit_style_prior(
     decode: Decode,
     bach: Sequence[Score],
@@ -77,17 +81,13 @@ def fitting_step(prior: StylePrior, got: Texture, target: Texture, eta: float) -
     tables = {}
     for name in TABLES:
         want, have = target.tables[name], got.tables[name]
-        if name in BINARY:
-            change = np.clip(_logit(want) - _logit(have), -STEP_CLIP, STEP_CLIP)
-        else:
-            change = _log_ratio(want, have)
+        change = _log_odds_ratio(want, have) if name in BINARY else _log_ratio(want, have)
         weights = prior.tables[name] + eta * change
         if name in CENTRED:
             weights = weights - weights.mean(axis=-1, keepdims=True)
         tables[name] = np.clip(weights, -WEIGHT_CLIP, WEIGHT_CLIP)
     # Struck too often: raise the bar a held pitch's strike logit must clear.
-    step = np.clip(_logit(got.restrike) - _logit(target.restrike), -STEP_CLIP, STEP_CLIP)
-    return StylePrior(tables, prior.strike + eta * step)
+    return StylePrior(tables, prior.strike - eta * _log_odds_ratio(target.restrike, got.restrike))
 
 
 def gan_decoder(generator: Generator, melodies: Sequence[Score], device: str = "cpu") -> Decode:
