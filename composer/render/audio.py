@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import wave
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,13 +74,18 @@ def _run(command: list[str], what: str) -> None:
 
 
 def _run_together(commands: Sequence[list[str]], what: str) -> None:
-    """Run the commands at once (each on a core of its own) and wait for all of them."""
+    """Run the commands at once (each on a core of its own) and wait for all of them, at most
+    RENDER_TIMEOUT_S for the lot."""
+    deadline = time.monotonic() + RENDER_TIMEOUT_S
     running = [
         subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for c in commands
     ]
     try:
-        outputs = [process.communicate(timeout=RENDER_TIMEOUT_S) for process in running]
+        outputs = [
+            process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            for process in running
+        ]
     except subprocess.TimeoutExpired as exc:
         raise RenderError(f"{what} took longer than {RENDER_TIMEOUT_S} s") from exc
     finally:
