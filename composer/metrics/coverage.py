@@ -42,3 +42,10 @@ def silent_shares(score: Score) -> dict[int, float]:
     if end <= start or score.n_voices < 4:
         return {v: 0.0 if end <= start else 1.0 for v in LOWER_VOICES}
     return {v: float((score.pitches[v, start:end] == REST).mean()) for v in LOWER_VOICES}
+
+
+def silent_count(score: Score) -> int:
+    """Steps on which alto, tenor or bass rests while the melody itself sounds, summed over the
+    three (the decoder's `silent` rule costs the same steps)."""
+    melody = score.pitches[0] != REST
+    return int((melody & (score.pitches[1:] == REST)).sum())

@@ -379,12 +379,6 @@ def short_note_count(score: Score) -> int:
     )
 
 
-def silent_count(score: Score) -> int:
-    """Steps on which alto, tenor or bass rests while the melody sounds, summed over the three."""
-    melody = score.pitches[0] != REST
-    return int((melody & (score.pitches[1:] == REST)).sum())
-
-
 def keep_sound_changes(
     draft: Score,
     proposal: Score,
@@ -411,6 +405,7 @@ def keep_sound_changes(
         unresolved_seventh_count,
     )
     from composer.metrics.chords import TERTIAN, THIN, beat_chords
+    from composer.metrics.coverage import silent_count
 
     def count(score: Score) -> tuple[int, ...]:
         kinds = [kind for kind, _ in beat_chords(score)]

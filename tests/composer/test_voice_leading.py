@@ -6,12 +6,12 @@ import numpy as np
 
 from composer.constants import LOWEST_PITCH, REST
 from composer.metrics import crossing_count, parallel_count
+from composer.metrics.coverage import silent_count
 from composer.models.decoding import (
     VoiceLeadingRules,
     decode_voices,
     keep_sound_changes,
     short_note_count,
-    silent_count,
 )
 from composer.models.features import REST_CLASS
 from composer.score import Score
