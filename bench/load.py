@@ -2,8 +2,9 @@
 
 `python -m bench load` (or `make load`) starts PostgreSQL and Redis (scripts/services.sh, own
 ports), migrates and seeds a database of its own, serves the site with gunicorn and runs one
-Celery worker. For LOAD_SECONDS (default 60) LOAD_USERS users (default 100) browse the pages and
-the API anonymously; one in ten belongs to a team and uploads a melody, queues a 10-second piece
+Celery worker. For LOAD_SECONDS (default 60) LOAD_USERS users (default 100), arriving one by one
+over the first LOAD_RAMP_S (default 5, as a load tester's spawn rate), browse the pages and the
+API anonymously; one in ten belongs to a team and uploads a melody, queues a 10-second piece
 and polls it until done. Afterwards the queue may drain for up to LOAD_DRAIN_S. Prints p50, p95
 and p99 per endpoint, the errors (5xx, failed connections) and the jobs completed.
 """
@@ -147,7 +148,13 @@ def _prepare(env: dict[str, str]) -> list[str]:
     return out.split()[-TEAMS:]
 
 
+def _arrive() -> None:
+    """A user comes at some moment of the first LOAD_RAMP_S seconds, not all in one instant."""
+    time.sleep(random.uniform(0, float(os.environ.get("LOAD_RAMP_S", "5"))))
+
+
 def _browser(rec: Recorder, stop: float) -> None:
+    _arrive()
     session = requests.Session()
     while time.monotonic() < stop:
         name, url = random.choice(BROWSE)
@@ -156,6 +163,7 @@ def _browser(rec: Recorder, stop: float) -> None:
 
 
 def _composer(rec: Recorder, stop: float, token: str, melody: bytes, done: list[int]) -> None:
+    _arrive()
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     while time.monotonic() < stop:
@@ -287,7 +295,8 @@ def main() -> None:
                 ]
             )
         print_table(
-            f"Load: {users} users for {seconds:g} s on {os.cpu_count()} cores "
+            f"Load: {users} users arriving over {os.environ.get('LOAD_RAMP_S', '5')} s, "
+            f"{seconds:g} s in all, on {os.cpu_count()} cores "
             "(gunicorn 3x8, one worker, PostgreSQL, Redis)",
             ["endpoint", "requests", "errors", "p50 ms", "p95 ms", "p99 ms"],
             rows,

@@ -3,7 +3,8 @@
 The notes are weighted by their length. music21's `analyze("key")` builds a Key object, with its
 scale, for every one of the 24 candidates (about 40 ms for a tune); the analyser's own `process`
 gives the same ranked correlations as plain values in a tenth of the time, which is what an
-upload's analysis and the composer's phrase-by-phrase key search need.
+upload's analysis and the composer's phrase-by-phrase key search need. The finder only sums the
+length of each pitch class, so it is handed those twelve sums as twelve notes (2 ms, not 10-15).
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ def key_fits(notes: list[tuple[int, int, int]]) -> dict[Key, float]:
     from music21 import note, stream  # music21 loads slowly: only when a key is wanted
     from music21.analysis.discrete import DiscreteAnalysisException, KrumhanslSchmuckler
 
-    line = stream.Stream()
+    # The finder weighs each pitch class by its summed length, so one note per pitch class with
+    # that sum gives it the same profile as the whole tune, at a few dozenth of the cost.
+    lengths = [0] * 12
     for start, end, pitch in notes:
-        line.append(note.Note(pitch, quarterLength=(end - start) / STEPS_PER_BEAT))
+        lengths[pitch % 12] += end - start
+    line = stream.Stream()
+    for pitch_class, steps in enumerate(lengths):
+        if steps > 0:
+            line.append(note.Note(60 + pitch_class, quarterLength=steps / STEPS_PER_BEAT))
     finder = KrumhanslSchmuckler()
     try:
         best, _ = finder.process(line, storeAlternatives=True)

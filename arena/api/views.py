@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -11,8 +12,10 @@ from arena.api.serializers import EventSerializer
 from arena.events.models import Phase
 from arena.events.selectors import event_list
 from arena.events.services import event_phase_move
+from arena.visitor_cache import cached_for_visitors
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class EventViewSet(viewsets.ReadOnlyModelViewSet):
     """Events with their phases and dates."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -25,6 +26,7 @@ from arena.judging.selectors import (
 from arena.judging.services import score_save
 from arena.publishing.selectors import publications_by_entry
 from arena.submissions.models import Composition
+from arena.visitor_cache import cached_for_visitors
 
 
 def _abs(request: Request, name: str, pk: int, kind: str) -> str:
@@ -173,6 +175,7 @@ class LeaderboardRowSerializer(serializers.Serializer):
     judges = serializers.IntegerField()
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class LeaderboardApi(APIView):
     permission_classes = [AllowAny]
 

@@ -58,6 +58,7 @@ from arena.publishing.selectors import (
 )
 from arena.submissions.models import Composition
 from arena.submissions.selectors import composition_metrics_in_words
+from arena.visitor_cache import cached_for_visitors
 
 # kind -> (content type, extension, the anonymised copy a judge gets)
 FILE_KINDS: dict[str, tuple[str, str, Callable[[bytes], bytes]]] = {
@@ -310,6 +311,7 @@ def _visible_leaderboard(request: HttpRequest, slug: str) -> tuple[Event, list]:
 
 
 @require_GET
+@cached_for_visitors
 def leaderboard_page(request: HttpRequest, slug: str) -> HttpResponse:
     event, rows = _visible_leaderboard(request, slug)
     view = "raw" if request.GET.get("view") == "raw" else "normalised"

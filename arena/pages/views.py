@@ -6,8 +6,10 @@ from django.shortcuts import render
 from arena.events.models import Phase
 from arena.events.selectors import event_list, event_or_404, phase_timeline, team_list
 from arena.judging.selectors import leaderboard, results_published
+from arena.visitor_cache import cached_for_visitors
 
 
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     events = list(event_list())
     featured = next(
@@ -19,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 WINNERS_SHOWN = 3
 
 
+@cached_for_visitors
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(slug=slug)
     published = results_published(event=event)

@@ -65,6 +65,9 @@ ARENA_MAX_REQUEST_BYTES = env.int("ARENA_MAX_REQUEST_BYTES", default=3 * 2**20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 2**20  # an accepted upload stays in memory, never on disk
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Public pages (home, event, leaderboard and their API) that visitors, signed out, are served from
+# each process's cache for this many seconds (arena.visitor_cache); 0 renders every one.
+ARENA_VISITOR_CACHE_SECONDS = env.int("ARENA_VISITOR_CACHE_SECONDS", default=5)
 
 ROOT_URLCONF = "arena.urls"
 WSGI_APPLICATION = "arena.wsgi.application"

@@ -14,6 +14,8 @@ STORAGES = {  # no manifest needed: tests never run collectstatic
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = VAR_DIR / "static-test"
+# A test sees the page as it is now (tests/arena/test_visitor_cache.py turns the cache on).
+ARENA_VISITOR_CACHE_SECONDS = env.int("ARENA_VISITOR_CACHE_SECONDS", default=0)
 # Jobs whose message was lost are sent again within seconds, not a minute.
 ARENA_JOB_RESEND_AFTER_S = env.float("ARENA_JOB_RESEND_AFTER_S", default=5.0)
 # The suite's workers start many times and compose a few short pieces: no warm-up piece each time

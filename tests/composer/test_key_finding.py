@@ -30,3 +30,27 @@ def test_long_notes_weigh_more() -> None:
 
 def test_no_notes_fit_no_key() -> None:
     assert key_fits([]) == {}
+
+
+def test_the_fits_are_music21s_for_the_whole_tune() -> None:
+    """The finder reads one note per pitch class; music21 reading every note agrees on every key."""
+    from music21 import note, stream
+    from music21.analysis.discrete import KrumhanslSchmuckler
+
+    from composer.data.samples import sample_melodies
+    from composer.midi.melody import extract_melody
+
+    sample = sample_melodies()[0]
+    score = extract_melody(sample.path, name=sample.slug).score
+    notes = score.notes(0)
+    tune = stream.Stream()
+    for start, end, pitch in notes:
+        tune.append(note.Note(pitch, quarterLength=(end - start) / 4))
+    finder = KrumhanslSchmuckler()
+    best, _ = finder.process(tune, storeAlternatives=True)
+    whole = {}
+    for tonic, mode, coefficient in [best, *finder.alternativeSolutions]:
+        whole.setdefault((tonic.pitchClass, mode), coefficient)
+    fits = key_fits(notes)
+    assert list(fits) == list(whole)
+    assert all(abs(fits[k] - whole[k]) < 1e-9 for k in whole)
