@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "arena.byte_ranges.ByteRangeMiddleware",  # last: the others' headers reach a 206 too
 ]
 
 # Upload limits: a melody file is a few kilobytes and composer takes at most 2 MB
