@@ -40,7 +40,8 @@ def test_hybrid_is_no_worse_than_the_gan_and_near_bach_on_parallels():
 
 
 def test_decoding_the_arcnns_sample_removes_its_parallels_and_crossings():
-    valid = load_chorales("valid")[:8]
+    # Four chorales (about a hundred bars): the sample has 0.59 parallels a bar, decoded none.
+    valid = load_chorales("valid")[:4]
     raw = evaluate_chorales("arcnn-raw", valid, two_sample=False).as_dict()["generated"]
     report = evaluate_chorales("arcnn", valid, two_sample=False).as_dict()
     decoded, bach = report["generated"], report["bach"]
