@@ -25,7 +25,8 @@ VOICE_LEADING = ("parallel_5ths_8ves_per_bar", "voice_crossings_per_bar", "out_o
 
 
 def test_notewise_nll_on_valid_is_under_the_bar():
-    nll = notewise_nll(load_arcnn(), load_chorales("valid"), passes=4)[NOTEWISE_NLL]
+    # Two masks per chorale: the card's 0.446 nats (4 masks) is far under the bar either way.
+    nll = notewise_nll(load_arcnn(), load_chorales("valid"), passes=2)[NOTEWISE_NLL]
     assert 0.0 < nll <= 0.80
 
 
