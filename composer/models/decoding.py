@@ -385,6 +385,7 @@ def keep_sound_changes(
     seed: int = 0,
     melody_too: bool = False,
     steady_rhythm: bool = False,
+    thin_too: bool = True,
 ) -> Score:
     """The draft with those of the proposal's changes that add none of the teacher's faults it
     checks — parallel fifths or octaves (similar or contrary motion), voice crossings, hidden
@@ -395,7 +396,9 @@ def keep_sound_changes(
     random order, each kept only if no count rises. The melody's changes are considered with
     `melody_too` (an embellished variation may vary the tune), else left out. With
     `steady_rhythm`, the lower voices' notes shorter than an eighth count too: a rewrite of the
-    harmony that would only make the inner voices flicker in 16ths is not taken.
+    harmony that would only make the inner voices flicker in 16ths is not taken. Without
+    `thin_too`, beats of two pitch classes are not counted: a beat on no chord may become one, as
+    Bach's now and then are (see refine_soundly); a full chord still may not.
     """
     from composer.metrics import crossing_count
     from composer.metrics.audit import (
@@ -413,7 +416,7 @@ def keep_sound_changes(
             sum(parallel_counts(score)),
             crossing_count(score),
             hidden_outer_count(score) + leap_count(score),
-            sum(kind == THIN for kind in kinds),
+            sum(kind == THIN for kind in kinds) if thin_too else 0,
             sum(kind not in TERTIAN for kind in kinds) + unresolved_seventh_count(score),
             silent_count(score),
         )

@@ -89,8 +89,15 @@ def refine_soundly(draft: Score, refiner: Refiner, seed: int) -> Score:
     """The refiner's rewrite of the draft, keeping only the changes that add no parallel fifth,
     octave or voice crossing and no 16th-note flicker in the lower voices
     (`composer.models.decoding.keep_sound_changes`): the statement's harmony changes, its rhythm
-    stays calm; the variations' embellishments bring the quick notes."""
-    return keep_sound_changes(draft, refiner(draft, seed=seed), seed=seed, steady_rhythm=True)
+    stays calm; the variations' embellishments bring the quick notes.
+
+    Thin beats (two pitch classes) are not counted: a change that turned a beat on no chord into
+    a thin one was refused for it, which left the hybrid 1.6 % thin beats against Bach's 3.2 % on
+    valid, a tell of its own (a beat on no chord still counts). Without that count the hybrid has
+    1.9-2.7 % and was harder to tell from Bach on each of three seeds (Bach or not 0.718, 0.735,
+    0.722 → 0.708, 0.728, 0.708), every audit figure as it was."""
+    proposal = refiner(draft, seed=seed)
+    return keep_sound_changes(draft, proposal, seed=seed, steady_rhythm=True, thin_too=False)
 
 
 def hybrid_harmonizer(melody: Score, seed: int = 0, device: str = "cpu") -> Score:

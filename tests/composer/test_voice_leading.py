@@ -115,6 +115,19 @@ def test_a_refinement_does_not_silence_a_voice_under_the_melody():
     assert list(kept.pitches[2]) == [55] * 8 + [57] * 8  # the tenor's change is taken
 
 
+def test_a_refinement_may_thin_a_beat_on_no_chord_but_not_a_full_chord():
+    # C5 over G3 and C3. The draft's alto: D4 (C-D-G, no chord) for the first half bar, then C4,
+    # then E4 (a C major triad). The proposal's alto C4 throughout leaves the bare fifth C-G in
+    # both places: thin where there was no chord (as Bach's beats are now and then), thin where
+    # there was a full chord.
+    draft = _score([[72] * 16, [62] * 6 + [60] * 2 + [64] * 8, [55] * 16, [48] * 16])
+    proposal = _score([[72] * 16, [60] * 16, [55] * 16, [48] * 16])
+    counted = keep_sound_changes(draft, proposal, seed=0)
+    assert list(counted.pitches[1]) == list(draft.pitches[1])  # both refused: thin beats
+    loose = keep_sound_changes(draft, proposal, seed=0, thin_too=False)
+    assert list(loose.pitches[1]) == [60] * 8 + [64] * 8  # the full chord stays
+
+
 def _bass_case(second_bass: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
     # Soprano G4 -> C5 (up a fourth). The bass's favourite is G3 -> C3: octaves by contrary
     # motion (an octave to two octaves, the voices moving apart); the alternative E3 is a tenth
