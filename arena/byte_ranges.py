@@ -45,9 +45,10 @@ def byte_span(header: str, size: int) -> tuple[int, int] | None:
     if first == "":  # the last N bytes
         start, end = max(0, size - int(last)), size - 1
     else:
-        start, end = int(first), (min(int(last), size - 1) if last else size - 1)
+        start = int(first)
         if last and int(last) < start:
             return None  # not a valid range: ignored (RFC 9110 §14.1.1)
+        end = min(int(last), size - 1) if last else size - 1
     if start >= size or start > end:
         raise Unsatisfiable(f"bytes */{size}")
     return start, end

@@ -20,9 +20,7 @@ def key_fits(notes: list[tuple[int, int, int]]) -> dict[Key, float]:
     from music21 import note, stream  # music21 loads slowly: only when a key is wanted
     from music21.analysis.discrete import DiscreteAnalysisException, KrumhanslSchmuckler
 
-    # The finder weighs each pitch class by its summed length, so one note per pitch class with
-    # that sum gives it the same profile as the whole tune, at a few dozenth of the cost.
-    lengths = [0] * 12
+    lengths = [0] * 12  # steps per pitch class: all the finder reads of the tune
     for start, end, pitch in notes:
         lengths[pitch % 12] += end - start
     line = stream.Stream()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from composer.constants import STEPS_PER_BEAT
 from composer.key_finding import key_fits
 
 
@@ -45,7 +46,7 @@ def test_the_fits_are_music21s_for_the_whole_tune() -> None:
     notes = score.notes(0)
     tune = stream.Stream()
     for start, end, pitch in notes:
-        tune.append(note.Note(pitch, quarterLength=(end - start) / 4))
+        tune.append(note.Note(pitch, quarterLength=(end - start) / STEPS_PER_BEAT))
     finder = KrumhanslSchmuckler()
     best, _ = finder.process(tune, storeAlternatives=True)
     whole = {}
