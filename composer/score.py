@@ -60,16 +60,12 @@ class Score:
     def notes(self, voice: int) -> list[tuple[int, int, int]]:
         """The notes of one voice as (start step, end step exclusive, pitch)."""
         row, ons = self.pitches[voice], self.onsets[voice]
-        out: list[tuple[int, int, int]] = []
-        start = None
-        for t in range(self.n_steps + 1):
-            boundary = t == self.n_steps or row[t] == REST or ons[t]
-            if start is not None and boundary:
-                out.append((start, t, int(row[start])))
-                start = None
-            if t < self.n_steps and row[t] != REST and ons[t]:
-                start = t
-        return out
+        sounding = row != REST
+        starts = np.flatnonzero(ons & sounding)
+        # A note ends at the next step that is a rest or strikes a note, or at the end.
+        boundaries = np.append(np.flatnonzero(~sounding | ons), self.n_steps)
+        ends = boundaries[np.searchsorted(boundaries, starts, side="right")]
+        return list(zip(starts.tolist(), ends.tolist(), row[starts].tolist(), strict=True))
 
     def seconds(self) -> float:
         return self.n_steps / STEPS_PER_BEAT * 60.0 / self.tempo_bpm

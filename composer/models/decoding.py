@@ -25,6 +25,7 @@ the search runs per musical event, not per 16th note. numpy only.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -410,17 +411,26 @@ def keep_sound_changes(
     from composer.metrics.chords import TERTIAN, THIN, beat_chords
     from composer.metrics.coverage import silent_count
 
-    def count(score: Score) -> tuple[int, ...]:
+    def chord_faults(score: Score) -> tuple[int, int]:
         kinds = [kind for kind, _ in beat_chords(score)]
-        faults = (
-            sum(parallel_counts(score)),
-            crossing_count(score),
-            hidden_outer_count(score) + leap_count(score),
-            sum(kind == THIN for kind in kinds) if thin_too else 0,
-            sum(kind not in TERTIAN for kind in kinds) + unresolved_seventh_count(score),
-            silent_count(score),
-        )
-        return (*faults, short_note_count(score)) if steady_rhythm else faults
+        thin = sum(kind == THIN for kind in kinds) if thin_too else 0
+        return thin, sum(kind not in TERTIAN for kind in kinds) + unresolved_seventh_count(score)
+
+    # Each entry counts one or more faults; the cheap ones first, since a change is refused at
+    # the first count that rises and most refused changes fail on parallels or crossings.
+    counts: list[Callable[[Score], tuple[int, ...]]] = [
+        lambda s: (sum(parallel_counts(s)), crossing_count(s)),
+        lambda s: (hidden_outer_count(s) + leap_count(s), silent_count(s)),
+        chord_faults,
+    ]
+    if steady_rhythm:
+        counts.append(lambda s: (short_note_count(s),))
+
+    def no_worse(before: Score, after: Score) -> bool:
+        for count in counts:
+            if any(new > old for new, old in zip(count(after), count(before), strict=True)):
+                return False
+        return True
 
     def around(score: Score, start: int, end: int) -> Score:
         # Every counted fault is local: a bar either side of a change holds all it can alter.
@@ -437,7 +447,6 @@ def keep_sound_changes(
         pitches[voice, start:end] = proposal.pitches[voice, start:end]
         onsets[voice, start:end] = proposal.onsets[voice, start:end]
         candidate = current.with_pitches(pitches, onsets)
-        before, after = count(around(current, start, end)), count(around(candidate, start, end))
-        if all(new <= old for new, old in zip(after, before, strict=True)):
+        if no_worse(around(current, start, end), around(candidate, start, end)):
             current = candidate
     return current
