@@ -379,26 +379,31 @@ def _candidates(chord: Chord, tonic: int) -> np.ndarray:
     return grid[complete]
 
 
-def _motion_cost(previous: np.ndarray, grid: np.ndarray, tonic: int) -> np.ndarray:
-    """Voice-leading cost of moving from `previous` (4,) to each voicing: motion, parallel
-    fifths and octaves, a doubled leading tone, a leap in the soprano."""
-    moves = np.abs(grid - previous[None])
-    cost = moves[:, :3].sum(axis=1) + 0.3 * moves[:, 3]
+def _motion_costs(previous: np.ndarray, grid: np.ndarray, tonic: int) -> np.ndarray:
+    """(N, M) voice-leading costs of moving from each voicing of `previous` (N, 4) to each of
+    `grid` (M, 4): motion, parallel fifths and octaves (by any motion), a doubled leading tone,
+    a leap in the soprano."""
+    before_v, after_v = previous[:, None, :], grid[None, :, :]
+    moves = np.abs(after_v - before_v)
+    cost = moves[..., :3].sum(axis=-1) + 0.3 * moves[..., 3]
     for i, j in itertools.combinations(range(4), 2):
-        before = (previous[i] - previous[j]) % 12
-        after = (grid[:, i] - grid[:, j]) % 12
-        moved = (grid[:, i] != previous[i]) & (grid[:, j] != previous[j])
-        parallel = moved & (after == before) & np.isin(after, (0, 7))
-        cost += 20.0 * parallel
+        before = np.abs(before_v[..., i] - before_v[..., j]) % 12
+        after = np.abs(after_v[..., i] - after_v[..., j]) % 12
+        moved = (moves[..., i] != 0) & (moves[..., j] != 0)
+        parallel = moved & (after == before) & ((after == 0) | (after == 7))
+        cost = cost + 20.0 * parallel
     leading = (tonic + 11) % 12
-    cost += 8.0 * (((grid % 12) == leading).sum(axis=1) > 1)
-    cost += 2.0 * (moves[:, 0] > 4)
-    return cost
+    cost = cost + 8.0 * (((grid % 12) == leading).sum(axis=1) > 1)[None, :]
+    return cost + 2.0 * (moves[..., 0] > 4)
 
 
 def voice_cadence(last_chord: np.ndarray, tonic: int, mode: str, bars: int, bar_steps: int):
     """The closing cadence as (pitches (4, steps), onsets (4, steps)), voiced to follow
-    `last_chord` (4,) smoothly (REST entries are ignored)."""
+    `last_chord` (4,) smoothly (REST entries are ignored).
+
+    The voicings are chosen together, for the least cost over the whole cadence (Viterbi), not
+    chord by chord: a greedy choice could voice the dominant so that every tonic after it
+    makes octaves with it (the soprano and bass both on the fifth, then both on the tonic)."""
     previous = np.array(
         [
             p if p != REST else (VOICE_RANGES[n][0] + VOICE_RANGES[n][1]) // 2
@@ -406,15 +411,23 @@ def voice_cadence(last_chord: np.ndarray, tonic: int, mode: str, bars: int, bar_
         ],
         dtype=np.int64,
     )
+    chords = cadence_chords(mode, bars, bar_steps)
+    grids = [_candidates(chord, tonic) for chord, _ in chords]
+    total = _motion_costs(previous[None], grids[0], tonic)[0]
+    back = []
+    for before, after in itertools.pairwise(grids):
+        paths = total[:, None] + _motion_costs(before, after, tonic)
+        back.append(paths.argmin(axis=0))
+        total = paths.min(axis=0)
+    chosen = [int(total.argmin())]
+    for pointers in reversed(back):
+        chosen.append(int(pointers[chosen[-1]]))
     columns, onset_cols = [], []
-    for chord, steps in cadence_chords(mode, bars, bar_steps):
-        grid = _candidates(chord, tonic)
-        best = grid[int(np.argmin(_motion_cost(previous, grid, tonic)))]
-        columns.append(np.repeat(best[:, None], steps, axis=1))
+    for (_, steps), grid, index in zip(chords, grids, reversed(chosen), strict=True):
+        columns.append(np.repeat(grid[index][:, None], steps, axis=1))
         onsets = np.zeros((4, steps), dtype=bool)
         onsets[:, 0] = True
         onset_cols.append(onsets)
-        previous = best
     return np.concatenate(columns, axis=1), np.concatenate(onset_cols, axis=1)
 
 
