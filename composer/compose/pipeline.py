@@ -1,8 +1,8 @@
 """`compose`: a melody becomes a finished piece of about a minute (DESIGN §4 "Pipeline").
 
 melody → form (composer.compose.form: tempo, repetitions, cut) → GAN draft of the whole body →
-AR-CNN
-refinement → embellished variations → closing cadence → metrics and a plain-words summary.
+AR-CNN refinement of the statement → variations over the statement's harmony
+(composer.compose.double), embellished → closing cadence → metrics and a plain-words summary.
 The models are parameters, so the web worker loads them once and tests pass tiny ones:
 - harmonizer(melody, seed=N) -> four voices (the GAN by default);
 - refiner(draft, seed=N) -> four voices (AR-CNN `refine` by default);
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from composer.compose.double import doubled_body
 from composer.compose.form import FormPlan, Section, finish, plan_form
 from composer.compose.fullness import full_harmony, melody_for_models, with_melody
 from composer.compose.keys import by_key, key_spans, modulations
@@ -105,7 +106,13 @@ def compose(
     body = with_melody(by_key(harmonizer, spans)(melody_for_models(tune), seed=seed), tune)
     if refiner is not None:
         report(0.35, f"refining the harmony ({names[1]})")
-        body = refine_soundly(body, by_key(refiner, spans), seed + 1)
+        # The statement alone: the variations take its harmony (composer.compose.double).
+        statement = _slice(body, 0, plan.section_steps)
+        statement_spans = key_spans(plan.tune)
+        statement = refine_soundly(statement, by_key(refiner, statement_spans), seed + 1)
+        doubled = doubled_body(plan, statement, body)
+        # A join that would add a fault: every repetition refined in context instead.
+        body = doubled or refine_soundly(body, by_key(refiner, spans), seed + 1)
     sections = plan.sections()
     variations = [s for s in sections if s.kind == "variation"]
     embellished: list[Note] = []
