@@ -382,7 +382,7 @@ def _candidates(chord: Chord, tonic: int) -> np.ndarray:
 def _motion_costs(previous: np.ndarray, grid: np.ndarray, tonic: int) -> np.ndarray:
     """(N, M) voice-leading costs of moving from each voicing of `previous` (N, 4) to each of
     `grid` (M, 4): motion, parallel fifths and octaves (by any motion), a doubled leading tone,
-    a leap in the soprano."""
+    an awkward leap below the melody, a leap in the soprano."""
     before_v, after_v = previous[:, None, :], grid[None, :, :]
     moves = np.abs(after_v - before_v)
     cost = moves[..., :3].sum(axis=-1) + 0.3 * moves[..., 3]
@@ -394,6 +394,11 @@ def _motion_costs(previous: np.ndarray, grid: np.ndarray, tonic: int) -> np.ndar
         cost = cost + 20.0 * parallel
     leading = (tonic + 11) % 12
     cost = cost + 8.0 * (((grid % 12) == leading).sum(axis=1) > 1)[None, :]
+    # Awkward leaps in alto, tenor and bass (composer.metrics.audit's): a tritone, a seventh,
+    # more than an octave.
+    lower = moves[..., 1:]
+    awkward = (lower == 6) | (lower == 10) | (lower == 11) | (lower > 12)
+    cost = cost + 6.0 * awkward.sum(axis=-1)
     return cost + 2.0 * (moves[..., 0] > 4)
 
 

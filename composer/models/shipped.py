@@ -23,7 +23,11 @@ REFINE_SHARE = 0.5
 # not 0.74 against 0.75, chord distribution 0.026 against 0.031 from Bach's, hidden outer fifths
 # the same, unresolved sevenths 0.090 against 0.075 a bar (Bach 0.071); in half the time.
 REFINE_ITERATIONS = 8
-EMBELLISH_ITERATIONS = 24
+# Gibbs steps of a variation's embellishment. Measured on the seven sample tunes over six
+# seeds, 16 steps against 24: 343 notes embellished against 360, the variations' unresolved
+# sevenths 0.082 against 0.087 a bar and thin beats 3.4 % against 3.5 %, every other audit
+# figure the same; in two thirds of the time.
+EMBELLISH_ITERATIONS = 16
 EMBELLISH_REMOVE = 0.3
 
 
