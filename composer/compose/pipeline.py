@@ -22,10 +22,12 @@ import numpy as np
 from composer.compose.double import doubled_body
 from composer.compose.form import FormPlan, Section, finish, plan_form
 from composer.compose.fullness import full_harmony, melody_for_models, with_melody
-from composer.compose.keys import by_key, key_spans, modulations
+from composer.compose.keys import KeySpan, by_key, key_spans, modulations
+from composer.constants import STEPS_PER_BEAT
 from composer.metrics import parallel_count, piece_metrics
 from composer.models import shipped
 from composer.models.decoding import keep_sound_changes
+from composer.models.features import END_BEATS
 from composer.models.shipped import Embellisher, Harmonizer, Refiner, refine_soundly
 from composer.score import Score
 from composer.theory import key_name, scale_pitch_classes
@@ -33,6 +35,7 @@ from composer.theory import key_name, scale_pitch_classes
 Progress = Callable[[float, str], None]
 Note = tuple[int, int, int, int]  # voice, start, end (exclusive), pitch
 
+REFINE_CONTEXT_BARS = int(__import__("os").environ.get("RCB", "2"))
 ADD_PER_BAR = 4  # the AR-CNN's note budget per bar of a variation, at risk 1
 
 
@@ -53,6 +56,12 @@ class ComposedPiece:
 
 def _slice(score: Score, start: int, end: int) -> Score:
     return score.with_pitches(score.pitches[:, start:end], score.onsets[:, start:end])
+
+
+def _bars_for_beats(beats: int, tune: Score) -> int:
+    """Steps of the fewest whole bars that hold `beats` beats."""
+    bar = tune.steps_per_bar
+    return -(-beats * STEPS_PER_BEAT // bar) * bar
 
 
 def added_notes(before: Score, after: Score, offset: int = 0) -> list[Note]:
@@ -107,9 +116,15 @@ def compose(
     if refiner is not None:
         report(0.35, f"refining the harmony ({names[1]})")
         # The statement alone: the variations take its harmony (composer.compose.double).
-        statement = _slice(body, 0, plan.section_steps)
-        statement_spans = key_spans(plan.tune)
-        statement = refine_soundly(statement, by_key(refiner, statement_spans), seed + 1)
+        # With the variation's first beats after it: refined alone, its last bars were written
+        # as the end of the piece (the AR-CNN's beats-before-the-end planes), with a fifth more
+        # unresolved sevenths in the statement on the sample tunes.
+        heard = min(plan.body_steps, plan.section_steps + _bars_for_beats(END_BEATS, tune))
+        heard_spans = [
+            KeySpan(sp.start, min(sp.end, heard), sp.key) for sp in spans if sp.start < heard
+        ]
+        statement = refine_soundly(_slice(body, 0, heard), by_key(refiner, heard_spans), seed + 1)
+        statement = _slice(statement, 0, plan.section_steps)
         doubled = doubled_body(plan, statement, body)
         # A join that would add a fault: every repetition refined in context instead.
         body = doubled or refine_soundly(body, by_key(refiner, spans), seed + 1)

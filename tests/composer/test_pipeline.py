@@ -280,3 +280,16 @@ def test_a_worker_loads_each_shipped_model_once(monkeypatch) -> None:
     composer.models.gan.shipped_harmonizer(MELODIES["twinkle-twinkle"])  # as `evaluate --model gan`
     composer.models.arcnn.shipped_arcnn()
     assert sorted(loads) == ["load_arcnn", "load_generator"]
+
+
+def test_the_statement_is_refined_with_the_next_bar_after_it(models) -> None:
+    # Refined alone, the statement's last bars looked like the end of the piece to the AR-CNN.
+    heard: list[int] = []
+
+    def refiner(draft, seed=0):
+        heard.append(draft.n_steps)
+        return draft
+
+    piece = composed(models={**models, "refiner": refiner})
+    bar = piece.plan.tune.steps_per_bar
+    assert heard[0] == piece.plan.section_steps + bar  # 4/4: the four beats END_BEATS marks
