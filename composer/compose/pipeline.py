@@ -35,7 +35,6 @@ from composer.theory import key_name, scale_pitch_classes
 Progress = Callable[[float, str], None]
 Note = tuple[int, int, int, int]  # voice, start, end (exclusive), pitch
 
-REFINE_CONTEXT_BARS = int(__import__("os").environ.get("RCB", "2"))
 ADD_PER_BAR = 4  # the AR-CNN's note budget per bar of a variation, at risk 1
 
 
