@@ -67,6 +67,12 @@ class Score:
         ends = boundaries[np.searchsorted(boundaries, starts, side="right")]
         return list(zip(starts.tolist(), ends.tolist(), row[starts].tolist(), strict=True))
 
+    def window(self, start: int, end: int) -> Score:
+        """Steps start..end as a score of their own, its bars where they were in this one."""
+        part = self.with_pitches(self.pitches[:, start:end], self.onsets[:, start:end])
+        part.pickup_steps = (self.pickup_steps - start) % self.steps_per_bar
+        return part
+
     def seconds(self) -> float:
         return self.n_steps / STEPS_PER_BEAT * 60.0 / self.tempo_bpm
 

@@ -43,8 +43,7 @@ def _statement_lower(plan: FormPlan, statement: Score) -> tuple[np.ndarray, np.n
 
 
 def _faults(score: Score, start: int, end: int) -> int:
-    part = score.with_pitches(score.pitches[:, start:end], score.onsets[:, start:end])
-    part.pickup_steps = (score.pickup_steps - start) % score.steps_per_bar
+    part = score.window(start, end)
     return (
         sum(parallel_counts(part))
         + crossing_count(part)
@@ -73,8 +72,8 @@ def _join_faults(score: Score, lo: int, joins: list[int], hi: int) -> int:
 def doubled_body(plan: FormPlan, statement: Score, draft: Score) -> Score | None:
     """The body (`plan.body_steps`): the refined `statement`, then each variation's melody (the
     `draft`'s, which harmonized the whole body) over the statement's harmony, joined to what
-    comes before it through the draft; None
-    when a variation cannot be joined without a fault across the join.
+    comes before it through the draft; None when a variation cannot be joined without a fault
+    across the join.
 
     At each variation the statement's harmony takes over at the first beat (from the
     variation's first step, up to SEAM_BARS in, or at its end: the draft's harmony for the whole

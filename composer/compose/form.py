@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.constants import REST, STEPS_PER_BEAT, VOICE_RANGES, VOICES
+from composer.metrics.audit import perfect_class
 from composer.score import Score
 
 STYLE_TEMPI: dict[str, tuple[float, float]] = {"baroque": (72.0, 100.0), "space": (56.0, 76.0)}
@@ -390,12 +391,11 @@ def _motion_costs(previous: np.ndarray, grid: np.ndarray, tonic: int) -> np.ndar
         before = np.abs(before_v[..., i] - before_v[..., j]) % 12
         after = np.abs(after_v[..., i] - after_v[..., j]) % 12
         moved = (moves[..., i] != 0) & (moves[..., j] != 0)
-        parallel = moved & (after == before) & ((after == 0) | (after == 7))
+        parallel = moved & (after == before) & perfect_class(after)
         cost = cost + 20.0 * parallel
     leading = (tonic + 11) % 12
     cost = cost + 8.0 * (((grid % 12) == leading).sum(axis=1) > 1)[None, :]
-    # Awkward leaps in alto, tenor and bass (composer.metrics.audit's): a tritone, a seventh,
-    # more than an octave.
+    # Awkward leaps in alto, tenor and bass: a tritone, a seventh, more than an octave.
     lower = moves[..., 1:]
     awkward = (lower == 6) | (lower == 10) | (lower == 11) | (lower > 12)
     cost = cost + 6.0 * awkward.sum(axis=-1)

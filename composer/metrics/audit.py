@@ -72,7 +72,7 @@ def _moves(score: Score, i: int, j: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return vert[:, :-1], vert[:, 1:], both
 
 
-def _perfect(interval_class: np.ndarray) -> np.ndarray:
+def perfect_class(interval_class: np.ndarray) -> np.ndarray:
     """Where an interval class (mod 12) is a unison/octave or a fifth (PERFECT); comparisons,
     not np.isin, which costs ten times as much on these short arrays."""
     return (interval_class == PERFECT[0]) | (interval_class == PERFECT[1])
@@ -89,7 +89,7 @@ def parallel_counts(score: Score) -> tuple[int, int]:
             move = after - before
             ic_before = np.abs(before[0] - before[1]) % 12
             ic_after = np.abs(after[0] - after[1]) % 12
-            perfect = (ic_before == ic_after) & _perfect(ic_before)
+            perfect = (ic_before == ic_after) & perfect_class(ic_before)
             moving = (move[0] != 0) & (move[1] != 0)
             same_way = np.sign(move[0]) == np.sign(move[1])
             similar += int((both & perfect & moving & same_way).sum())
@@ -106,7 +106,7 @@ def hidden_outer_count(score: Score) -> int:
     move = after - before
     ic_before = np.abs(before[0] - before[1]) % 12
     ic_after = np.abs(after[0] - after[1]) % 12
-    into_perfect = _perfect(ic_after) & (ic_before != ic_after)
+    into_perfect = perfect_class(ic_after) & (ic_before != ic_after)
     same_way = (np.sign(move[0]) == np.sign(move[1])) & (move[0] != 0)
     return int((both & into_perfect & same_way & (np.abs(move[0]) > 2)).sum())
 

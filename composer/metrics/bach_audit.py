@@ -36,9 +36,7 @@ def section_audits(score: Score, sections: list[tuple[str, int, int]]) -> list[d
     """The audit of each (kind, start, end) section of a piece, the shown figures only."""
     out: list[dict[str, object]] = []
     for kind, start, end in sections:
-        part = score.with_pitches(score.pitches[:, start:end], score.onsets[:, start:end])
-        part.pickup_steps = (score.pickup_steps - start) % score.steps_per_bar
-        audit = teacher_audit(part)
+        audit = teacher_audit(score.window(start, end))
         out.append(
             {"kind": kind, "start": start, "end": end}
             | {key: round(audit[key], 4) for key in SHOWN if key in audit}

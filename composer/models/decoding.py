@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.constants import LOWEST_PITCH, REST, STEPS_PER_BEAT
+from composer.metrics.audit import perfect_class
 from composer.metrics.chords import CHORD_SHAPES, CHORD_TYPES, SHAPE_TABLE, chord_of
 from composer.models.features import REST_CLASS
 from composer.score import Score
@@ -265,11 +266,11 @@ def _transition_costs(
             )
         before = (p[..., i] - p[..., j]) % 12
         after = (c[..., i] - c[..., j]) % 12
-        perfect = (before == after) & ((after == 0) | (after == 7))
+        perfect = (before == after) & perfect_class(after)
         cost = cost + rules.parallel * (moving & same_way & perfect)
         cost = cost + rules.contrary * (moving & ~same_way & perfect)
         if (i, j) == (0, 3):
-            into = ((after == 0) | (after == 7)) & (before != after)
+            into = perfect_class(after) & (before != after)
             leap = np.abs(move[..., 0]) > 2
             cost = cost + rules.hidden * (moving & same_way & into & leap)
     for upper, lower in ADJACENT:
@@ -434,10 +435,7 @@ def keep_sound_changes(
 
     def around(score: Score, start: int, end: int) -> Score:
         # Every counted fault is local: a bar either side of a change holds all it can alter.
-        lo, hi = max(0, start - CONTEXT_STEPS), min(score.n_steps, end + CONTEXT_STEPS)
-        part = score.with_pitches(score.pitches[:, lo:hi], score.onsets[:, lo:hi])
-        part.pickup_steps = (score.pickup_steps - lo) % score.steps_per_bar
-        return part
+        return score.window(max(0, start - CONTEXT_STEPS), min(score.n_steps, end + CONTEXT_STEPS))
 
     current = draft.with_pitches(draft.pitches.copy(), draft.onsets.copy())
     runs = _changed_runs(draft, proposal, first=0 if melody_too else 1)
