@@ -189,18 +189,24 @@ def test_without_the_arcnn_weights_the_gan_composes_alone(tmp_path: Path, monkey
         composed("twinkle-twinkle")
 
 
+def short_piece_written(models, folder: Path):  # (ComposedPiece, WrittenPiece)
+    """A 20 s piece on Korobeiniki written with every file: MIDI, WAV, roll and MusicXML."""
+    short = composed("korobeiniki", models=models, seconds=20, style="space")
+    written = write_composition(
+        short,
+        folder / "piece.mid",
+        audio=folder / "piece.wav",
+        roll=folder / "piece.png",
+        sheet_music=folder / "piece.musicxml",
+    )
+    return short, written
+
+
 @pytest.mark.skipif(not HAS_SYNTH, reason="FluidSynth or a General MIDI soundfont is missing")
 def test_the_files_of_a_piece(models, tmp_path: Path) -> None:
     import music21
 
-    short = composed("korobeiniki", models=models, seconds=20, style="space")
-    written = write_composition(
-        short,
-        tmp_path / "piece.mid",
-        audio=tmp_path / "piece.wav",
-        roll=tmp_path / "piece.png",
-        sheet_music=tmp_path / "piece.musicxml",
-    )
+    short, written = short_piece_written(models, tmp_path)
     assert written.audio_error is None
     assert {p.name for p in written.paths} >= {"piece.mid", "piece.wav", "piece.png", "piece.json"}
     with wave.open(str(tmp_path / "piece.wav"), "rb") as reader:
@@ -223,14 +229,7 @@ def test_a_piece_whose_audio_cannot_be_rendered_keeps_its_other_files(
 ) -> None:
     """No soundfont: the audio fails, says why, and the MIDI, roll and score are written."""
     monkeypatch.setenv("COMPOSER_SOUNDFONT", str(tmp_path / "no-such.sf2"))
-    short = composed("korobeiniki", models=models, seconds=20, style="space")
-    written = write_composition(
-        short,
-        tmp_path / "piece.mid",
-        audio=tmp_path / "piece.wav",
-        roll=tmp_path / "piece.png",
-        sheet_music=tmp_path / "piece.musicxml",
-    )
+    _, written = short_piece_written(models, tmp_path)
     assert "COMPOSER_SOUNDFONT names no file" in str(written.audio_error)
     assert {p.name for p in written.paths} >= {"piece.mid", "piece.png", "piece.musicxml"}
     assert not (tmp_path / "piece.wav").exists()

@@ -50,3 +50,13 @@ def test_notes_agree_with_the_step_by_step_definition_on_random_voices() -> None
         for voice in range(2):
             expected = _notes_step_by_step(score.pitches[voice], score.onsets[voice])
             assert score.notes(voice) == expected
+
+
+def test_a_window_keeps_its_bars_where_they_were() -> None:
+    # 4/4 with a pickup of one beat: bars begin at steps 4, 20, 36, ...
+    score = Score(
+        pitches=np.full((1, 48), 60), onsets=np.zeros((1, 48), dtype=bool), pickup_steps=4
+    )
+    assert score.window(20, 40).bar_starts() == [0, 16]  # steps 20 and 36
+    assert score.window(10, 40).bar_starts() == [0, 10, 26]  # a part bar, then 20 and 36
+    assert score.window(10, 40).n_steps == 30
